@@ -1,0 +1,60 @@
+"""The spaces list: the query from the URL, and keeping the index fresh."""
+
+import time
+
+from django import forms
+from django.conf import settings
+
+from dashboard.spaces import index
+from dashboard.spaces.tasks import schedule_walk
+
+VISIBILITIES = ["public", "unlisted", "share-link", "visitor-auth", "in-collection", "private"]
+EDIT_MODES = ["live", "locked"]
+PAGE_SIZES = [25, 50, 100, 200]
+
+
+class SpaceFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search titles")
+    visibility = forms.ChoiceField(
+        required=False, choices=[("", "Any visibility")] + [(v, v) for v in VISIBILITIES]
+    )
+    collection = forms.CharField(required=False, max_length=100)
+    edit_mode = forms.ChoiceField(
+        required=False, choices=[("", "Any edit mode")] + [(m, m) for m in EDIT_MODES]
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("title", "Title A–Z"),
+            ("-title", "Title Z–A"),
+            ("-updated", "Recently updated"),
+            ("updated", "Least recently updated"),
+        ],
+    )
+    per_page = forms.TypedChoiceField(
+        required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=50
+    )
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def to_query(self) -> index.SpaceQuery:
+        """The query this form describes; values that do not parse are ignored."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+        return index.SpaceQuery(
+            q=data.get("q", ""),
+            visibility=data.get("visibility", ""),
+            collection=data.get("collection", ""),
+            edit_mode=data.get("edit_mode", ""),
+            sort=data.get("sort", "title"),
+            page=data.get("page", 1),
+            per_page=data.get("per_page", 50),
+        )
+
+
+def fresh_index(connection_id: int) -> index.SpaceIndex:
+    """The index as it is, with a walk scheduled if it is missing or old."""
+    current = index.load_index(connection_id)
+    refreshed = current.refreshed_at
+    if refreshed is None or time.time() - refreshed > settings.API_CACHE_FRESH_SECONDS:
+        schedule_walk(connection_id)
+    return current

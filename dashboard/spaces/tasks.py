@@ -1,0 +1,69 @@
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from celery import shared_task
+
+from dashboard.accounts.models import Connection
+from dashboard.gitbook.clients import client_for
+from dashboard.gitbook.redis import get_redis
+from dashboard.spaces import index
+
+log = logging.getLogger(__name__)
+
+WALK_LOCK_SECONDS = 600
+PAGE_SIZE = 1000
+
+
+@shared_task(
+    ignore_result=True, soft_time_limit=WALK_LOCK_SECONDS - 60, time_limit=WALK_LOCK_SECONDS
+)
+def walk_spaces(connection_id: int) -> None:
+    """Load every space of the organization into the index, page by page."""
+    connection = Connection.objects.filter(pk=connection_id).first()
+    if connection is None:
+        return
+    lock = f"gb:{connection_id}:spaces:walk-lock"
+    if not get_redis().set(lock, 1, nx=True, ex=WALK_LOCK_SECONDS):
+        return  # another worker is walking
+    try:
+        walk(connection)
+    finally:
+        get_redis().delete(lock, schedule_key(connection_id))
+
+
+def walk(connection: Connection) -> None:
+    started = index.start_walk(connection.pk)
+    # Collections arrive while the spaces are paged through, not after them.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        collections = pool.submit(
+            lambda: [
+                c.raw for c in client_for(connection).list_collections(connection.organization_id)
+            ]
+        )
+        client = client_for(connection)
+        cursor, number = None, 0
+        while True:
+            page = client.list_spaces_page(connection.organization_id, page=cursor, limit=PAGE_SIZE)
+            index.store_page(connection.pk, number, page.raw.get("items", []), page.count, started)
+            number += 1
+            if not page.next_page:
+                break
+            cursor = page.next_page
+        index.finish_walk(connection.pk, started, collections.result())
+
+
+def schedule_key(connection_id: int) -> str:
+    return f"gb:{connection_id}:spaces:walk-scheduled"
+
+
+def schedule_walk(connection_id: int) -> bool:
+    """Ask a worker to walk the spaces, unless one was asked already."""
+    if not get_redis().set(schedule_key(connection_id), 1, nx=True, ex=WALK_LOCK_SECONDS):
+        return False
+    try:
+        walk_spaces.delay(connection_id)
+    except Exception as exc:  # the broker's errors vary with the transport
+        log.warning("Cannot schedule a walk of the spaces: %s", exc)
+        get_redis().delete(schedule_key(connection_id))
+        return False
+    return True

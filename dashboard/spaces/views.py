@@ -1,0 +1,87 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from dashboard.accounts.connections import current_connection
+from dashboard.gitbook import cache
+from dashboard.jobs.models import AuditEntry, Job
+from dashboard.spaces import index
+from dashboard.spaces.access import get_space_for
+from dashboard.spaces.listing import EDIT_MODES, VISIBILITIES, SpaceFilterForm, fresh_index
+
+
+@require_GET
+def space_list(request: HttpRequest) -> HttpResponse:
+    connection = current_connection(request)
+    if connection is None:
+        return render(request, "no_connection.html", status=503)
+    form = SpaceFilterForm(request.GET)
+    query = form.to_query()
+    space_index = fresh_index(connection.pk)
+    result = index.search(space_index, query)
+    context = {
+        "form": form,
+        "query": query,
+        "result": result,
+        "index": space_index,
+        "rows": [decorate(space_index, row) for row in result.rows],
+        "collections": collection_choices(space_index),
+        "visibilities": VISIBILITIES,
+        "edit_modes": EDIT_MODES,
+        "filter_params": [
+            (name, getattr(query, name))
+            for name in ("q", "visibility", "collection", "edit_mode", "sort")
+            if getattr(query, name)
+        ],
+    }
+    template = "spaces/list.html#results" if request.htmx else "spaces/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def decorate(space_index: index.SpaceIndex, row: dict) -> dict:
+    return {**row, "breadcrumb": space_index.breadcrumb(row["parent"])}
+
+
+def collection_choices(space_index: index.SpaceIndex) -> list[tuple[str, str]]:
+    """Every collection as (id, "Parent / Child") for the filter, sorted by path."""
+    choices = [
+        (collection_id, " / ".join(c["title"] for c in space_index.breadcrumb(collection_id)))
+        for collection_id in space_index.collections
+    ]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
+
+
+@require_GET
+def space_detail(request: HttpRequest, space_id: str) -> HttpResponse:
+    connection = current_connection(request)
+    if connection is None:
+        return render(request, "no_connection.html", status=503)
+    space = cache.read(connection, "space", space_id=space_id)
+    if space.error and not space.available:
+        status = 404 if space.error_status == 404 else 502
+        return render(
+            request, "spaces/detail.html", {"space_id": space_id, "space": space}, status=status
+        )
+    space_index = index.load_index(connection.pk)
+    data = space.data or {}
+    context = {
+        "space_id": space_id,
+        "space": space,
+        "data": data,
+        "breadcrumb": space_index.breadcrumb(data.get("parent") or ""),
+        "jobs": Job.objects.filter(connection=connection, target_id=space_id)[:10],
+        "audit_entries": AuditEntry.objects.filter(
+            connection=connection, target_id=space_id
+        ).select_related("job")[:10],
+    }
+    return render(request, "spaces/detail.html", context)
+
+
+@require_GET
+def space_cell(request: HttpRequest, space_id: str) -> HttpResponse:
+    """The title cell of one row, as the list shows it (ends an inline edit)."""
+    connection, row = get_space_for(request, space_id)
+    return render(request, "spaces/list.html#title_cell", {"row": row})

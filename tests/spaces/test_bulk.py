@@ -1,0 +1,96 @@
+"""Bulk changes: many spaces in one job, with progress and per-space results."""
+
+import pytest
+from django.urls import reverse
+
+from dashboard.jobs.models import Job
+from dashboard.spaces import bulk
+from tests.conftest import PASSWORD
+from tests.spaces.helpers import latest_job, load_index, new_space, space_in_fake, wait_for_job
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def as_admin(client, admin):
+    client.login(username=admin.username, password=PASSWORD)
+    return client
+
+
+def test_locking_every_space_matching_a_search_in_one_job(
+    as_admin, connection, fake_gitbook, celery_worker_thread
+):
+    spaces = [
+        new_space(fake_gitbook, title=f"Bulk lock target {n}", editMode="live") for n in range(3)
+    ]
+    load_index(connection)
+
+    response = as_admin.post(
+        reverse("spaces:bulk"), {"operation": "lock", "all_matching": "1", "q": "Bulk lock target"}
+    )
+
+    job = wait_for_job(latest_job().pk)
+    assert response.status_code == 302
+    assert job.status == Job.Status.SUCCEEDED
+    assert (job.progress_done, job.progress_total) == (3, 3)
+    for space in spaces:
+        assert space_in_fake(fake_gitbook, space["id"])["editMode"] == "locked"
+        assert job.result["results"][space["id"]] == {"ok": True}
+
+
+def test_a_bulk_delete_asks_for_confirmation_first(as_admin, connection, fake_gitbook):
+    space = new_space(fake_gitbook, title="Bulk delete candidate")
+    load_index(connection)
+
+    response = as_admin.post(reverse("spaces:bulk"), {"operation": "delete", "space": space["id"]})
+
+    assert response.status_code == 200
+    assert "Delete 1 space?" in response.text
+    assert not Job.objects.exists()
+
+
+def test_failed_spaces_are_listed_and_can_be_retried_alone(
+    as_admin, admin, connection, fake_gitbook, celery_worker_thread
+):
+    good = new_space(fake_gitbook)
+    load_index(connection)
+    job = bulk.request_bulk(admin, connection, "lock", [good["id"], "no-such-space"])
+
+    job = wait_for_job(job.pk)
+
+    assert job.result["results"][good["id"]] == {"ok": True}
+    assert job.result["results"]["no-such-space"]["ok"] is False
+    assert job.result["failed"] == 1
+    page = as_admin.get(reverse("jobs:detail", args=[job.pk])).text
+    assert "Retry the 1 that failed" in page
+    as_admin.post(reverse("spaces:bulk_retry", args=[job.pk]))
+    retry = latest_job()
+    assert retry.arguments["space_ids"] == ["no-such-space"]
+
+
+def test_an_operator_cannot_bulk_delete(client, operator, connection, fake_gitbook):
+    space = new_space(fake_gitbook)
+    load_index(connection)
+    client.login(username=operator.username, password=PASSWORD)
+
+    response = client.post(
+        reverse("spaces:bulk"), {"operation": "delete", "space": space["id"], "confirmed": "1"}
+    )
+
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_a_long_bulk_job_continues_in_slices_without_redoing_done_spaces(
+    admin, connection, fake_gitbook, celery_worker_thread, monkeypatch
+):
+    monkeypatch.setattr(bulk, "SLICE_SECONDS", 0.0)
+    spaces = [new_space(fake_gitbook, editMode="live") for _ in range(4)]
+    load_index(connection)
+
+    job = bulk.request_bulk(admin, connection, "lock", [s["id"] for s in spaces])
+    job = wait_for_job(job.pk)
+
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.attempts == 4  # one slice per space, each a new message
+    assert len(job.result["results"]) == 4

@@ -1,0 +1,133 @@
+"""The spaces list: every space of the organization, searchable, filterable,
+sortable and paginated, with its state in the URL."""
+
+import pytest
+from django.urls import reverse
+
+from dashboard.spaces import index
+from tests.conftest import PASSWORD, fake_api, wait_until
+from tests.spaces.helpers import load_index, new_space
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged_in(client, viewer):
+    client.login(username=viewer.username, password=PASSWORD)
+    return client
+
+
+def all_fake_spaces(fake) -> list[dict]:
+    return fake_api(fake, f"/orgs/{fake.org_id}/spaces", limit=1000)["items"]
+
+
+def test_the_list_counts_every_space_of_the_organization(logged_in, connection, fake_gitbook):
+    load_index(connection)
+
+    page = logged_in.get(reverse("spaces:list")).content.decode()
+
+    assert f"{len(all_fake_spaces(fake_gitbook))} spaces." in page
+
+
+def test_searching_finds_spaces_by_part_of_their_title(logged_in, connection, fake_gitbook):
+    space = new_space(fake_gitbook, title="Quarterly Zebra Handbook")
+    load_index(connection)
+
+    page = logged_in.get(reverse("spaces:list"), {"q": "zebra hand"}).content.decode()
+
+    assert "1 space match" in page
+    assert f'id="space-{space["id"]}"' in page
+
+
+def test_filters_keep_only_matching_spaces(logged_in, connection, fake_gitbook):
+    load_index(connection)
+    locked = [s for s in all_fake_spaces(fake_gitbook) if s.get("editMode") == "locked"]
+
+    page = logged_in.get(reverse("spaces:list"), {"edit_mode": "locked", "per_page": 200})
+
+    assert f"{len(locked)} space{'s' if len(locked) != 1 else ''} match" in page.text
+    for space in locked[:20]:
+        assert f'id="space-{space["id"]}"' in page.text
+
+
+def test_filtering_by_collection_includes_its_sub_collections(connection, fake_gitbook):
+    load_index(connection)
+    space_index = index.load_index(connection.pk)
+    nested = next(c for c in space_index.collections.values() if c["parent"])
+    top = nested["parent"]
+
+    rows = index.matching_rows(space_index, index.SpaceQuery(collection=top))
+
+    parents = {row["parent"] for row in rows}
+    assert parents <= index.collection_and_descendants(space_index, top)
+    assert nested["id"] in index.collection_and_descendants(space_index, top)
+
+
+def test_sorting_by_recent_update_puts_the_newest_first(connection):
+    load_index(connection)
+    space_index = index.load_index(connection.pk)
+
+    result = index.search(space_index, index.SpaceQuery(sort="-updated", per_page=25))
+
+    stamps = [row["updatedAt"] for row in result.rows]
+    assert stamps == sorted(stamps, reverse=True)
+
+
+def test_pages_split_the_list_and_the_page_is_in_the_url(logged_in, connection):
+    load_index(connection)
+    space_index = index.load_index(connection.pk)
+    second_page = index.search(space_index, index.SpaceQuery(page=2, per_page=25)).rows
+
+    page = logged_in.get(reverse("spaces:list"), {"page": 2, "per_page": 25}).content.decode()
+
+    assert f'id="space-{second_page[0]["id"]}"' in page
+    assert "Page 2 of" in page
+    assert "page=3" in page and "per_page=25" in page
+
+
+def test_nonsense_in_the_url_falls_back_to_defaults(logged_in, connection):
+    load_index(connection)
+
+    response = logged_in.get(
+        reverse("spaces:list"), {"page": "x", "per_page": "7", "sort": "evil", "visibility": "?"}
+    )
+
+    assert response.status_code == 200
+    assert "Page 1 of" in response.content.decode()
+
+
+def test_an_htmx_search_returns_only_the_results(logged_in, connection):
+    load_index(connection)
+
+    response = logged_in.get(reverse("spaces:list"), {"q": "a"}, headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="results"')
+    assert "HX-Request" in response["Vary"]
+
+
+def test_each_row_shows_its_collection_as_a_breadcrumb(logged_in, connection):
+    load_index(connection)
+    space_index = index.load_index(connection.pk)
+    row = next(r for r in space_index.rows if len(space_index.breadcrumb(r["parent"])) >= 2)
+    trail = " / ".join(c["title"] for c in space_index.breadcrumb(row["parent"]))
+
+    page = logged_in.get(reverse("spaces:list"), {"q": row["title"], "per_page": 200}).text
+
+    assert trail.replace("&", "&amp;") in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cold_list_says_it_is_loading_until_the_worker_has_filled_it(
+    client, viewer, connection, fake_gitbook, celery_worker_thread
+):
+    client.login(username=viewer.username, password=PASSWORD)
+
+    first = client.get(reverse("spaces:list")).content.decode()
+
+    assert "Loading spaces from GitBook" in first
+    total = len(all_fake_spaces(fake_gitbook))
+    wait_until(
+        lambda: client.get(reverse("spaces:list")).content.decode(),
+        lambda page: f"{total} spaces." in page and "Loading spaces" not in page,
+    )

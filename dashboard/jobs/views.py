@@ -59,7 +59,7 @@ def job_follow(request: HttpRequest, job_id: int) -> HttpResponse:
     if job.finished and request.headers.get("HX-Request"):
         stopped = HttpResponseStopPolling(response.content)
         return trigger_client_event(
-            stopped, "jobFinished", {"id": job.pk, "status": job.status, "target": job.target_id}
+            stopped, "jobFinished", {"id": job.pk, "status": job.status, "space": job.target_id}
         )
     return response
 

@@ -242,7 +242,9 @@ def bulk_change(request: HttpRequest) -> HttpResponse:
     if operation in bulk.ADMIN_OPERATIONS and not request.user.is_console_admin:
         raise PermissionDenied("Deleting and restoring need the admin role.")
     space_index = index.load_index(connection.pk)
-    if request.POST.get("all_matching") == "1":
+    if request.POST.get("all_matching") == "1" and request.POST.get("confirmed") != "1":
+        # Resolved to ids here and confirmed with the count, so the job
+        # changes exactly the spaces the user saw, not what matches later.
         query = SpaceFilterForm(request.POST).to_query()
         space_ids = [row["id"] for row in index.matching_rows(space_index, query)]
     else:
@@ -255,7 +257,9 @@ def bulk_change(request: HttpRequest) -> HttpResponse:
     if operation == "move" and parent is not None and parent not in collections:
         messages.error(request, "That collection no longer exists.")
         return redirect("spaces:list")
-    needs_confirmation = operation in ("move", "delete", "restore")
+    needs_confirmation = operation in ("move", "delete", "restore") or (
+        request.POST.get("all_matching") == "1"
+    )
     if needs_confirmation and request.POST.get("confirmed") != "1":
         titles = [
             space_index.by_id.get(space_id, {}).get("title") or space_id

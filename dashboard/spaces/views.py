@@ -1,7 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
 
 from dashboard.accounts.connections import current_connection
 from dashboard.gitbook import cache
@@ -38,7 +41,21 @@ def space_list(request: HttpRequest) -> HttpResponse:
     template = "spaces/list.html#results" if request.htmx else "spaces/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    if request.htmx:
+        # The address bar keeps only what differs from the defaults, so a
+        # shared link is short and reads like the filters on screen.
+        push_url(response, reverse("spaces:list") + canonical_query(query))
     return response
+
+
+def canonical_query(query: index.SpaceQuery) -> str:
+    defaults = index.SpaceQuery()
+    params = [
+        (name, getattr(query, name))
+        for name in ("q", "visibility", "collection", "edit_mode", "sort", "per_page", "page")
+        if getattr(query, name) != getattr(defaults, name)
+    ]
+    return "?" + urlencode(params) if params else ""
 
 
 def decorate(space_index: index.SpaceIndex, row: dict) -> dict:

@@ -25,8 +25,14 @@ def test_locking_every_space_matching_a_search_in_one_job(
     ]
     load_index(connection)
 
-    response = as_admin.post(
+    confirm = as_admin.post(
         reverse("spaces:bulk"), {"operation": "lock", "all_matching": "1", "q": "Bulk lock target"}
+    )
+    assert "Lock 3 spaces?" in confirm.text
+    assert not Job.objects.exists()
+    response = as_admin.post(
+        reverse("spaces:bulk"),
+        {"operation": "lock", "confirmed": "1", "space": [s["id"] for s in spaces]},
     )
 
     job = wait_for_job(latest_job().pk)

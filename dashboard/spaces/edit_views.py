@@ -52,6 +52,7 @@ def space_edit(request: HttpRequest, space_id: str) -> HttpResponse:
                 "emoji": space.get("emoji"),
                 "edit_mode": space.get("editMode"),
                 "default_level": space.get("defaultLevel"),
+                "seen_updated_at": space.get("updatedAt"),
             },
             current=space,
         )

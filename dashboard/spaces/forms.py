@@ -47,6 +47,9 @@ class SpaceEditForm(forms.Form):
     emoji = forms.CharField(max_length=16, required=False, strip=True)
     edit_mode = forms.ChoiceField(choices=[(m, m) for m in EDIT_MODES], required=False)
     default_level = forms.ChoiceField(choices=[(v, v) for v in DEFAULT_LEVELS], required=False)
+    # The space's updatedAt when the form was shown: a different one on save
+    # means someone else changed it meanwhile.
+    seen_updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
 
     API_NAMES = {
         "title": "title",
@@ -70,6 +73,21 @@ class SpaceEditForm(forms.Form):
         if emoji and not is_emoji(emoji):
             raise forms.ValidationError("Use a single emoji, such as 📘, or leave it empty.")
         return emoji
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_updated_at")
+        now = self.current.get("updatedAt")
+        if seen and now and seen != now:
+            # Show the form again against the space as it is now.
+            self.data = self.data.copy()
+            self.data["seen_updated_at"] = now
+            raise forms.ValidationError(
+                "Someone changed this space since you opened it (its title is now “%(title)s”). "
+                "Check your changes and save again.",
+                params={"title": self.current.get("title") or ""},
+            )
+        return cleaned
 
     def changes(self) -> dict:
         """The posted fields that differ from the space now, as the API names them."""

@@ -94,12 +94,20 @@ def finish_walk(connection_id: int, walk_started: float, collections: list[dict]
         complete=True,
         walking=False,
         refreshed_at=time.time(),
+        error=None,
     )
     meta.pop("pending_pages", None)
     _drop_patches_older_than(connection_id, walk_started)
     _write_meta(connection_id, meta)
     if old_started is not None and old_started != walk_started:
         redis.delete(*[_key(connection_id, f"page:{old_started}:{n}") for n in old_pages] or ["-"])
+
+
+def record_walk_error(connection_id: int, message: str) -> None:
+    meta = read_meta(connection_id) or {}
+    meta.update(walking=False, error=message, error_at=time.time())
+    meta.pop("pending_pages", None)
+    _write_meta(connection_id, meta)
 
 
 def collection_row(collection: dict) -> dict:
@@ -165,6 +173,7 @@ class SpaceIndex:
     total: int | None
     refreshed_at: float | None
     walking: bool
+    error: str | None = None
     by_title: list[dict] = field(default_factory=list)
     by_updated: list[dict] = field(default_factory=list)
 
@@ -239,6 +248,7 @@ def _build(connection_id: int, version: str) -> SpaceIndex:
         total=meta.get("total"),
         refreshed_at=meta.get("refreshed_at"),
         walking=bool(meta.get("walking")),
+        error=meta.get("error"),
         by_title=sorted(rows, key=lambda row: (row["title_key"], row["id"])),
         by_updated=sorted(rows, key=lambda row: (row.get("updatedAt") or "", row["id"])),
     )

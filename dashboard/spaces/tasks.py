@@ -7,11 +7,13 @@ from dashboard.accounts.models import Connection
 from dashboard.gitbook.clients import client_for
 from dashboard.gitbook.redis import get_redis
 from dashboard.spaces import index
+from gitbook_api.errors import GitBookError
 
 log = logging.getLogger(__name__)
 
 WALK_LOCK_SECONDS = 600
 PAGE_SIZE = 1000
+RETRY_AFTER_ERROR_SECONDS = 30
 
 
 @shared_task(
@@ -27,7 +29,15 @@ def walk_spaces(connection_id: int) -> None:
         return  # another worker is walking
     try:
         walk(connection)
-    finally:
+    except GitBookError as exc:
+        # The list keeps what it had and says why it could not refresh. The
+        # schedule key stays a while, so a failing API is not asked again by
+        # every list view.
+        log.warning("Walking the spaces of connection %s failed: %s", connection_id, exc)
+        index.record_walk_error(connection_id, str(exc))
+        get_redis().delete(lock)
+        get_redis().expire(schedule_key(connection_id), RETRY_AFTER_ERROR_SECONDS)
+    else:
         get_redis().delete(lock, schedule_key(connection_id))
 
 

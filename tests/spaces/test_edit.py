@@ -164,3 +164,29 @@ def test_an_api_refusal_fails_the_job_with_the_api_message_and_offers_a_retry(
     assert "400" in failed.error
     follow = as_operator.get(reverse("jobs:follow", args=[job.pk])).text
     assert "Retry" in follow
+
+
+def test_a_concurrent_edit_is_caught_and_what_was_typed_is_kept(
+    as_operator, operator, connection, fake_gitbook, celery_worker_thread
+):
+    space = new_space(fake_gitbook, title="Edited twice")
+    load_index(connection)
+    form_page = as_operator.get(reverse("spaces:edit", args=[space["id"]])).text
+    seen = form_page.split('name="seen_updated_at" value="')[1].split('"')[0]
+    # Someone else renames it first.
+    other = as_operator.post(
+        reverse("spaces:edit", args=[space["id"]]), {"title": "Renamed by a colleague"}
+    )
+    assert other.status_code == 302
+    wait_for_job(Job.objects.get(target_id=space["id"]).pk)
+
+    response = as_operator.post(
+        reverse("spaces:edit", args=[space["id"]]),
+        {"title": "My late rename", "seen_updated_at": seen},
+    )
+
+    assert response.status_code == 400
+    assert "Someone changed this space since you opened it" in response.text
+    assert "Renamed by a colleague" in response.text
+    assert 'value="My late rename"' in response.text
+    assert Job.objects.filter(target_id=space["id"]).count() == 1

@@ -131,3 +131,22 @@ def test_a_cold_list_says_it_is_loading_until_the_worker_has_filled_it(
         lambda: client.get(reverse("spaces:list")).content.decode(),
         lambda page: f"{total} spaces." in page and "Loading spaces" not in page,
     )
+
+
+def test_an_unreachable_api_is_said_on_the_list_which_keeps_what_it_had(
+    logged_in, connection, fake_gitbook
+):
+    from dashboard.spaces.tasks import walk_spaces
+    from tests.conftest import configure_fake
+
+    load_index(connection)
+    configure_fake(fake_gitbook, fault_rate=1.0, fault_kinds=["503"])
+    try:
+        walk_spaces.apply(args=[connection.pk])
+    finally:
+        configure_fake(fake_gitbook, fault_rate=0.0)
+
+    page = logged_in.get(reverse("spaces:list")).content.decode()
+
+    assert "GitBook could not be reached to refresh this list" in page
+    assert f"{len(all_fake_spaces(fake_gitbook))} spaces." in page

@@ -81,6 +81,8 @@ def space_move(request: HttpRequest, space_id: str) -> HttpResponse:
     def siblings(collection_id: str) -> set[str]:
         return {row["id"] for row in space_index.rows if row["parent"] == collection_id}
 
+    chosen = request.POST.get("collection", space.get("parent") or "")
+    choices = sibling_choices(space_index, chosen, exclude=space_id)
     form = MoveForm(
         request.POST if request.method == "POST" else None,
         collections=collections,
@@ -96,9 +98,29 @@ def space_move(request: HttpRequest, space_id: str) -> HttpResponse:
     return render(
         request,
         "spaces/move.html",
-        {"form": form, "space": space},
+        {
+            "form": form,
+            "space": space,
+            "choices": choices,
+            "selected_sibling": request.POST.get("sibling", ""),
+        },
         status=400 if form.errors else 200,
     )
+
+
+def sibling_choices(space_index, collection_id: str, exclude: str) -> list[tuple[str, str]]:
+    rows = [r for r in space_index.by_title if r["parent"] == collection_id and r["id"] != exclude]
+    return [(row["id"], row.get("title") or row["id"]) for row in rows]
+
+
+@require_http_methods(["GET"])
+@operator_required
+def move_siblings(request: HttpRequest, space_id: str) -> HttpResponse:
+    """The spaces of one collection, as options for "next to" in the move form."""
+    connection, _space = get_space_for(request, space_id)
+    space_index = index.load_index(connection.pk)
+    choices = sibling_choices(space_index, request.GET.get("collection", ""), exclude=space_id)
+    return render(request, "spaces/move.html#sibling_options", {"choices": choices})
 
 
 def must_type_title(space: dict) -> bool:

@@ -122,7 +122,7 @@ class MoveForm(forms.Form):
 
     collection = forms.ChoiceField(required=False, choices=[], label="Move to")
     position = forms.ChoiceField(choices=POSITIONS, initial="end")
-    sibling = forms.CharField(required=False, max_length=100, label="Sibling space id")
+    sibling = forms.CharField(required=False, max_length=100, label="Next to")
 
     def __init__(self, *args, collections=(), siblings=None, **kwargs):
         super().__init__(*args, **kwargs)

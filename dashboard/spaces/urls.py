@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:space_id>/cell/", views.space_cell, name="cell"),
     path("<str:space_id>/lock/", edit_views.space_lock, name="lock"),
     path("<str:space_id>/move/", edit_views.space_move, name="move"),
+    path("<str:space_id>/move/siblings/", edit_views.move_siblings, name="move_siblings"),
     path("<str:space_id>/delete/", edit_views.space_delete, name="delete"),
     path("<str:space_id>/restore/", edit_views.space_restore, name="restore"),
     path("<str:space_id>/duplicate/", edit_views.space_duplicate, name="duplicate"),

@@ -233,3 +233,31 @@ def test_an_api_without_transfer_is_said_once_and_not_offered_again(
     assert connection.transfer_unavailable
     detail = client.get(reverse("spaces:detail", args=[space["id"]])).text
     assert reverse("spaces:transfer", args=[space["id"]]) not in detail
+
+
+def test_moving_after_a_sibling_places_it_right_after_that_space(
+    as_operator, connection, fake_gitbook, celery_worker_thread
+):
+    load_index(connection)
+    collection = a_collection(connection)
+    space = new_space(fake_gitbook)
+    anchor = new_space(fake_gitbook, parent=collection["id"])
+    load_index(connection)
+    options = as_operator.get(
+        reverse("spaces:move_siblings", args=[space["id"]]), {"collection": collection["id"]}
+    ).text
+    assert f'value="{anchor["id"]}"' in options
+
+    as_operator.post(
+        reverse("spaces:move", args=[space["id"]]),
+        {"collection": collection["id"], "position": "after", "sibling": anchor["id"]},
+    )
+
+    assert wait_for_job(latest_job().pk).status == Job.Status.SUCCEEDED
+    order = [
+        s["id"]
+        for s in fake_api(fake_gitbook, f"/collections/{collection['id']}/spaces", limit=1000)[
+            "items"
+        ]
+    ]
+    assert order.index(space["id"]) == order.index(anchor["id"]) + 1

@@ -4,6 +4,8 @@ The defaults make `make run` work on a laptop; production sets DEBUG=false,
 SECRET_KEY, FIELD_ENCRYPTION_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -96,8 +98,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
     # A file, not memory, for tests too: the worker and live-server threads
-    # share it with normal file locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-console.sqlite3")}
+    # share it with normal file locking. One per test run, so runs side by
+    # side do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"gitbook-console-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -179,6 +184,9 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Adds /_bench/bare/, the baseline page of `make bench`; off everywhere else.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 
 LOGGING = {
     "version": 1,

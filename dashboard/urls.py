@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from dashboard.ui import views as ui_views
 
 urlpatterns = [
     path(
@@ -11,5 +14,9 @@ urlpatterns = [
     path("spaces/", include("dashboard.spaces.urls")),
     path("jobs/", include("dashboard.jobs.urls")),
     path("audit/", include("dashboard.jobs.audit_urls")),
+    path("settings/", include("dashboard.accounts.urls")),
     path("", include("dashboard.home.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.insert(0, path("_bench/bare/", ui_views.bare, name="bench_bare"))

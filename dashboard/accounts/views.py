@@ -1,10 +1,12 @@
 """The console's own settings: organization connections and users (admins
 only), and the organization switcher every user has in the header."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -153,6 +155,7 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("home")
+    target = section_of(target)
     form = OrganizationSwitchForm(request.POST)
     if form.is_valid():
         request.session[SESSION_KEY] = form.cleaned_data["connection"].pk
@@ -161,6 +164,18 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
+
+
+def section_of(path: str) -> str:
+    """The section's start page: a space or job of one organization means
+    nothing in another, so switching from one lands on its list instead."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return reverse("home")
+    if match.app_name in ("spaces", "jobs") and match.url_name != "list":
+        return reverse(f"{match.app_name}:list")
+    return path
 
 
 @admin_required

@@ -398,3 +398,21 @@ def test_viewers_and_operators_get_403_on_every_organization_endpoint(
     assert connection.name == "Fake organization"
     assert Connection.objects.count() == 1
     assert not AuditEntry.objects.exists()
+
+
+def test_switching_from_a_space_page_lands_on_the_spaces_list(client, admin, connection):
+    from django.urls import reverse
+
+    from dashboard.accounts.models import Connection
+
+    other = Connection(name="Other", api_url=connection.api_url, organization_id="other-org")
+    other.set_token("t")
+    other.save()
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("accounts:switch_organization"),
+        {"connection": other.pk, "next": reverse("spaces:detail", args=["some-space"])},
+    )
+
+    assert response.url == reverse("spaces:list")

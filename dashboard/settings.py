@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "dashboard.home",
     "dashboard.jobs",
     "dashboard.spaces",
+    "dashboard.links",
+    "dashboard.imports",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("spaces/", include("dashboard.spaces.urls")),
+    path("links/", include("dashboard.links.urls")),
+    path("imports/", include("dashboard.imports.urls")),
     path("jobs/", include("dashboard.jobs.urls")),
     path("audit/", include("dashboard.jobs.audit_urls")),
     path("settings/", include("dashboard.accounts.urls")),

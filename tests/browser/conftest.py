@@ -25,3 +25,19 @@ def log_in(page, live_server, user, password) -> None:
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password)
     page.get_by_label("Password").press("Enter")
+
+
+@pytest.fixture(autouse=True)
+def no_script_errors(page):
+    """Every journey also checks that the page broke no Content-Security-Policy
+    rule and threw no script error."""
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: problems.append(message.text)
+        if message.type == "error" and "Content Security Policy" in message.text
+        else None,
+    )
+    yield
+    assert problems == []

@@ -2,12 +2,17 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dashboard.accounts.login import ThrottledAuthenticationForm
+from dashboard.ui import health
 from dashboard.ui import views as ui_views
 
 urlpatterns = [
+    path("health/", health.health, name="health"),
     path(
         "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

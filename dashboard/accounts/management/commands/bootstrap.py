@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Create the demo admin (once) and the connection the GITBOOK_* settings describe."
 
     def handle(self, *args, **options):
-        password = ensure_demo_admin()
+        # A demo login is for a laptop; a deployment creates its admins with
+        # `manage.py createsuperuser`.
+        password = ensure_demo_admin() if settings.DEBUG else None
         connection = ensure_environment_connection()
         if connection is None:
             self.stderr.write(f"No organization connected: cannot reach {settings.GITBOOK_API_URL}")

@@ -191,6 +191,12 @@ def run(job_id: int, *, final_attempt: bool = True) -> Job | None:
             )
             raise RetryLater(exc) from exc
         return finish(job, Job.Status.FAILED, error=str(exc))
+    except Exception:
+        # A bug must not leave the job "running" for ever: fail it visibly.
+        log.exception("Job %s (%s) failed", job.pk, job.kind)
+        return finish(
+            job, Job.Status.FAILED, error="The console failed to run this job; see the worker log."
+        )
     for name in registered.invalidates:
         invalidate(job.connection_id, name)
     return finish(job, Job.Status.SUCCEEDED, result=result or {})
@@ -214,13 +220,13 @@ def mark_sent(job: Job) -> None:
 
 
 def resend_stuck_jobs(older_than: timedelta = timedelta(minutes=1)) -> int:
-    """Send again the jobs still queued a while after they were saved."""
-    cutoff = timezone.now() - older_than
-    ids = list(
-        Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
+    """Send again the jobs still queued a while after they were saved, and the
+    running ones whose worker stopped renewing its lease (it died)."""
+    now = timezone.now()
+    stuck = Q(status=Job.Status.QUEUED, created_at__lt=now - older_than) | Q(
+        status=Job.Status.RUNNING, lease_until__lt=now
     )
+    ids = list(Job.objects.filter(stuck).values_list("pk", flat=True))
     for job_id in ids:
         send(job_id)
     return len(ids)

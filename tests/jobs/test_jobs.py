@@ -186,3 +186,42 @@ def test_the_space_page_shows_its_jobs_and_audit_entries(
 
     assert "Rename to Planned title" in page
     assert "Planned title" in page
+
+
+def test_a_bug_in_an_action_fails_the_job_instead_of_leaving_it_running(
+    operator, connection, monkeypatch
+):
+    from dashboard.jobs.service import ACTIONS, Action
+
+    def broken(job, client):
+        raise KeyError("a bug")
+
+    monkeypatch.setitem(ACTIONS, "space.update", Action(run=broken))
+    monkeypatch.setattr(service, "send", lambda job_id: None)
+    job = rename_job(operator, connection, "some-space")
+
+    service.run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "failed to run this job" in job.error
+
+
+def test_a_running_job_whose_worker_died_is_sent_again_once_its_lease_ends(
+    operator, connection, fake_gitbook, celery_worker_thread, monkeypatch
+):
+    from django.utils import timezone
+
+    space = new_space(fake_gitbook)
+    with monkeypatch.context() as patch:
+        patch.setattr(service, "send", lambda job_id: None)
+        job = rename_job(operator, connection, space["id"], "Finished after a crash")
+    # As if a worker claimed it and died: running, lease already over.
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, lease_until=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert service.resend_stuck_jobs() == 1
+
+    assert wait_for_job(job.pk).status == Job.Status.SUCCEEDED
+    assert space_in_fake(fake_gitbook, space["id"])["title"] == "Finished after a crash"

@@ -64,6 +64,7 @@ def test_the_token_never_reaches_the_page(client, admin, fake_gitbook):
 
 def test_bootstrap_creates_the_demo_admin_once_and_prints_its_login(settings, tmp_path, capsys):
     settings.VAR_DIR = tmp_path
+    settings.DEBUG = True  # as under `make run`
 
     call_command("bootstrap")
     first = capsys.readouterr().out.strip()
@@ -74,4 +75,15 @@ def test_bootstrap_creates_the_demo_admin_once_and_prints_its_login(settings, tm
     assert second == first
     assert User.objects.get(username=username).is_console_admin
     assert User.objects.get(username=username).check_password(password)
+    assert Connection.objects.count() == 1
+
+
+def test_bootstrap_makes_no_demo_admin_in_production(settings, tmp_path, capsys):
+    settings.VAR_DIR = tmp_path
+    settings.DEBUG = False
+
+    call_command("bootstrap")
+
+    assert capsys.readouterr().out.strip() == ""
+    assert not User.objects.exists()
     assert Connection.objects.count() == 1

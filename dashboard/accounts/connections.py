@@ -14,17 +14,25 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "connection_id"
 
 
+def all_connections(request) -> list[Connection]:
+    """Every connection, read once per request (the header and the view both need them)."""
+    if not hasattr(request, "_console_connections"):
+        request._console_connections = list(Connection.objects.all())
+    return request._console_connections
+
+
 def current_connection(request) -> Connection | None:
     """The connection chosen in this session, else the first one there is."""
+    connections = all_connections(request)
     chosen = request.session.get(SESSION_KEY)
-    connections = Connection.objects.all()
-    if chosen is not None:
-        connection = connections.filter(pk=chosen).first()
-        if connection is not None:
+    for connection in connections:
+        if connection.pk == chosen:
             return connection
-    connection = connections.first()
-    if connection is None:
-        connection = ensure_environment_connection()
+    if connections:
+        return connections[0]
+    connection = ensure_environment_connection()
+    if connection is not None:
+        request._console_connections = [connection]
     return connection
 
 

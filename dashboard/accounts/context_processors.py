@@ -1,5 +1,4 @@
-from dashboard.accounts.connections import current_connection
-from dashboard.accounts.models import Connection
+from dashboard.accounts.connections import all_connections, current_connection
 
 
 def console(request) -> dict:
@@ -8,7 +7,7 @@ def console(request) -> dict:
         return {}
     user = request.user
     return {
-        "connections": list(Connection.objects.all()),
+        "connections": all_connections(request),
         "current_connection": current_connection(request),
         "perms_ui": {"can_operate": user.is_operator, "can_admin": user.is_console_admin},
     }

@@ -69,10 +69,14 @@ def store_page(
     pending = meta.get("pending_pages", [])
     pending.append(number)
     meta.update(pending_pages=pending, pending_total=total)
-    if meta.get("pages_started_at") is None:
+    if meta.get("pages_started_at") in (None, walk_started):
         # Nothing complete to show yet: show this walk as it arrives.
         meta.update(pages=pending, pages_started_at=walk_started, total=total, complete=False)
-    _write_meta(connection_id, meta)
+        _write_meta(connection_id, meta)
+    else:
+        # A later walk stays out of sight until it is complete, so the
+        # processes showing the list need not rebuild for every page.
+        _write_meta(connection_id, meta, visible=False)
 
 
 def finish_walk(connection_id: int, walk_started: float, collections: list[dict]) -> None:
@@ -141,9 +145,10 @@ def _drop_patches_older_than(connection_id: int, moment: float) -> None:
             redis.hdel(key, space_id)
 
 
-def _write_meta(connection_id: int, meta: dict) -> None:
+def _write_meta(connection_id: int, meta: dict, visible: bool = True) -> None:
     get_redis().set(_key(connection_id, "meta"), json.dumps(meta), ex=WEEK)
-    _bump_version(connection_id)
+    if visible:
+        _bump_version(connection_id)
 
 
 def _bump_version(connection_id: int) -> None:
@@ -176,10 +181,21 @@ class SpaceIndex:
     error: str | None = None
     by_title: list[dict] = field(default_factory=list)
     by_updated: list[dict] = field(default_factory=list)
+    # What every view of this version renders the same way, kept with it so
+    # it is computed once per process and version, not once per request.
+    fragments: dict = field(default_factory=dict, repr=False)
 
     @property
     def loaded(self) -> int:
         return len(self.rows)
+
+    def cached(self, key, compute):
+        """compute() once for this version of the index."""
+        try:
+            return self.fragments[key]
+        except KeyError:
+            value = self.fragments[key] = compute()
+            return value
 
     def breadcrumb(self, collection_id: str) -> list[dict]:
         """The collections from the top down to this one."""
@@ -239,7 +255,7 @@ def _build(connection_id: int, version: str) -> SpaceIndex:
     rows = list(rows_by_id.values())
     for row in rows:
         row["title_key"] = (row.get("title") or "").casefold()
-    return SpaceIndex(
+    space_index = SpaceIndex(
         version=version,
         rows=rows,
         by_id=rows_by_id,
@@ -252,6 +268,9 @@ def _build(connection_id: int, version: str) -> SpaceIndex:
         by_title=sorted(rows, key=lambda row: (row["title_key"], row["id"])),
         by_updated=sorted(rows, key=lambda row: (row.get("updatedAt") or "", row["id"])),
     )
+    for row in rows:
+        row["breadcrumb"] = space_index.breadcrumb(row["parent"])
+    return space_index
 
 
 # --- Querying --------------------------------------------------------------------
@@ -310,6 +329,13 @@ def matching_rows(index: SpaceIndex, query: SpaceQuery) -> list[dict]:
     if not query.filtered:
         return ordered
     needle = query.q.casefold().strip()
+    if needle and not (query.visibility or query.collection or query.edit_mode):
+        keys = index.cached(
+            ("title_keys", attribute), lambda: [r["title_key"] for r in getattr(index, attribute)]
+        )
+        if descending:
+            keys = keys[::-1]
+        return [row for key, row in zip(keys, ordered, strict=True) if needle in key]
     collections = collection_and_descendants(index, query.collection) if query.collection else None
     return [
         row

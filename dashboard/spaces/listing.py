@@ -54,7 +54,14 @@ class SpaceFilterForm(forms.Form):
 def fresh_index(connection_id: int) -> index.SpaceIndex:
     """The index as it is, with a walk scheduled if it is missing or old."""
     current = index.load_index(connection_id)
-    refreshed = current.refreshed_at
-    if refreshed is None or time.time() - refreshed > settings.API_CACHE_FRESH_SECONDS:
-        schedule_walk(connection_id)
+    if is_stale(current.refreshed_at):
+        # This process's copy may predate a walk that just ended: ask Redis
+        # before starting another one.
+        meta = index.read_meta(connection_id) or {}
+        if is_stale(meta.get("refreshed_at")):
+            schedule_walk(connection_id)
     return current
+
+
+def is_stale(refreshed_at: float | None) -> bool:
+    return refreshed_at is None or time.time() - refreshed_at > settings.API_CACHE_FRESH_SECONDS

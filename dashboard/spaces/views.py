@@ -2,7 +2,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
@@ -12,6 +14,7 @@ from dashboard.jobs.models import AuditEntry, Job
 from dashboard.spaces import index
 from dashboard.spaces.access import get_space_for
 from dashboard.spaces.listing import EDIT_MODES, VISIBILITIES, SpaceFilterForm, fresh_index
+from dashboard.spaces.rows import row_html, title_cell
 
 
 @require_GET
@@ -28,8 +31,9 @@ def space_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "result": result,
         "index": space_index,
-        "rows": [decorate(space_index, row) for row in result.rows],
-        "collections": collection_choices(space_index),
+        "rows": rendered_rows(space_index, result.rows, request.user.is_operator),
+        "collection_options": collection_options(space_index),
+        "filter_collection_options": collection_options(space_index, selected=query.collection),
         "visibilities": VISIBILITIES,
         "edit_modes": EDIT_MODES,
         "filter_params": [
@@ -58,17 +62,46 @@ def canonical_query(query: index.SpaceQuery) -> str:
     return "?" + urlencode(params) if params else ""
 
 
-def decorate(space_index: index.SpaceIndex, row: dict) -> dict:
-    return {**row, "breadcrumb": space_index.breadcrumb(row["parent"])}
+def rendered_rows(space_index: index.SpaceIndex, rows: list[dict], can_operate: bool) -> list:
+    """The rows' HTML, built once per row, role and index version.
+
+    Rows are most of a list page, and any of 10,000 may be asked for, so each
+    is built in Python (rows.py) rather than by the template engine, and kept.
+    """
+    base = reverse("spaces:list")
+    return [
+        space_index.cached(
+            ("row", row["id"], can_operate), lambda row=row: row_html(row, can_operate, base)
+        )
+        for row in rows
+    ]
 
 
 def collection_choices(space_index: index.SpaceIndex) -> list[tuple[str, str]]:
     """Every collection as (id, "Parent / Child") for the filter, sorted by path."""
-    choices = [
-        (collection_id, " / ".join(c["title"] for c in space_index.breadcrumb(collection_id)))
-        for collection_id in space_index.collections
-    ]
-    return sorted(choices, key=lambda choice: choice[1].casefold())
+
+    def compute() -> list[tuple[str, str]]:
+        choices = [
+            (collection_id, " / ".join(c["title"] for c in space_index.breadcrumb(collection_id)))
+            for collection_id in space_index.collections
+        ]
+        return sorted(choices, key=lambda choice: choice[1].casefold())
+
+    return space_index.cached("collection_choices", compute)
+
+
+def collection_options(space_index: index.SpaceIndex, selected: str = "") -> str:
+    """The <option>s of every collection; hundreds of them, so built once per index version."""
+    html = space_index.cached(
+        "collection_options",
+        lambda: format_html_join(
+            "", '<option value="{}">{}</option>', collection_choices(space_index)
+        ),
+    )
+    if selected:
+        chosen = format_html('value="{}"', selected)
+        html = mark_safe(html.replace(chosen, f"{chosen} selected", 1))  # noqa: S308 - both escaped
+    return html
 
 
 @require_GET
@@ -100,5 +133,5 @@ def space_detail(request: HttpRequest, space_id: str) -> HttpResponse:
 @require_GET
 def space_cell(request: HttpRequest, space_id: str) -> HttpResponse:
     """The title cell of one row, as the list shows it (ends an inline edit)."""
-    connection, row = get_space_for(request, space_id)
-    return render(request, "spaces/list.html#title_cell", {"row": row})
+    _connection, row = get_space_for(request, space_id)
+    return HttpResponse(title_cell(row, request.user.is_operator, reverse("spaces:list")))

@@ -17,7 +17,7 @@ from dashboard.spaces.forms import (
     SpaceCreateForm,
     SpaceEditForm,
 )
-from dashboard.spaces.views import collection_choices
+from dashboard.spaces.views import collection_choices, collection_options
 
 # A space with this many open change requests must be confirmed by typing its title.
 CONFIRM_BY_TITLE_CHANGE_REQUESTS = 1
@@ -276,7 +276,8 @@ def bulk_change(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Select at least one space.")
         return redirect("spaces:list")
     collections = dict(collection_choices(space_index))
-    parent = request.POST.get("collection") or None
+    # The destination of a move is picked on the confirmation page.
+    parent = request.POST.get("destination") or None
     if operation == "move" and parent is not None and parent not in collections:
         messages.error(request, "That collection no longer exists.")
         return redirect("spaces:list")
@@ -297,7 +298,7 @@ def bulk_change(request: HttpRequest) -> HttpResponse:
                 "space_ids": space_ids,
                 "titles": titles,
                 "parent": parent or "",
-                "destination": collections.get(parent or "", "the top level"),
+                "collection_options": collection_options(space_index, selected=parent or ""),
             },
         )
     job = bulk.request_bulk(

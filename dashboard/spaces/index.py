@@ -268,8 +268,12 @@ def _build(connection_id: int, version: str) -> SpaceIndex:
         by_title=sorted(rows, key=lambda row: (row["title_key"], row["id"])),
         by_updated=sorted(rows, key=lambda row: (row.get("updatedAt") or "", row["id"])),
     )
+    trails: dict[str, list[dict]] = {}
     for row in rows:
-        row["breadcrumb"] = space_index.breadcrumb(row["parent"])
+        parent = row["parent"]
+        if parent not in trails:
+            trails[parent] = space_index.breadcrumb(parent)
+        row["breadcrumb"] = trails[parent]
     return space_index
 
 

@@ -44,27 +44,36 @@ def walk_spaces(connection_id: int) -> None:
 
 def walk(connection: Connection) -> None:
     started = index.start_walk(connection.pk)
-    # Collections arrive while the spaces are paged through, not after them.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        collections = pool.submit(
-            lambda: [
-                c.raw for c in client_for(connection).list_collections(connection.organization_id)
-            ]
+    org_id = connection.organization_id
+    # Collections arrive while the spaces are paged through, and each page is
+    # stored while the next one is fetched: the walk takes as long as the API.
+    with ThreadPoolExecutor(max_workers=1) as collector, ThreadPoolExecutor(max_workers=1) as store:
+        collections = collector.submit(
+            lambda: [c.raw for c in client_for(connection).list_collections(org_id)]
         )
         client = client_for(connection)
-        path = f"/orgs/{quote(connection.organization_id, safe='')}/spaces"
-        cursor, number = None, 0
+        path = f"/orgs/{quote(org_id, safe='')}/spaces"
+        cursor, number, stored = None, 0, []
         while True:
             # The raw page: the index keeps a few fields of each space, so
             # building 1000 typed models a page would be wasted work.
             page = client.request("GET", path, params={"limit": PAGE_SIZE, "page": cursor}).data
-            index.store_page(
-                connection.pk, number, page.get("items", []), page.get("count"), started
+            stored.append(
+                store.submit(
+                    index.store_page,
+                    connection.pk,
+                    number,
+                    page.get("items", []),
+                    page.get("count"),
+                    started,
+                )
             )
             number += 1
             cursor = (page.get("next") or {}).get("page")
             if not cursor:
                 break
+        for result in stored:
+            result.result()  # raises what storing raised
         index.finish_walk(connection.pk, started, collections.result())
 
 

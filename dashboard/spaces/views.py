@@ -32,7 +32,6 @@ def space_list(request: HttpRequest) -> HttpResponse:
         "result": result,
         "index": space_index,
         "rows": rendered_rows(space_index, result.rows, request.user.is_operator),
-        "collection_options": collection_options(space_index),
         "filter_collection_options": collection_options(space_index, selected=query.collection),
         "visibilities": VISIBILITIES,
         "edit_modes": EDIT_MODES,

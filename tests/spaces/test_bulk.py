@@ -100,3 +100,35 @@ def test_a_long_bulk_job_continues_in_slices_without_redoing_done_spaces(
     assert job.status == Job.Status.SUCCEEDED
     assert job.attempts == 4  # one slice per space, each a new message
     assert len(job.result["results"]) == 4
+
+
+def test_a_bulk_move_of_a_collection_filter_picks_its_destination_on_the_confirmation(
+    as_admin, connection, fake_gitbook, celery_worker_thread
+):
+    from dashboard.spaces import index
+
+    load_index(connection)
+    collections = list(index.load_index(connection.pk).collections.values())
+    source, destination = collections[0], collections[1]
+    spaces = [new_space(fake_gitbook, title=f"Bulk move {n}", parent=source["id"]) for n in (1, 2)]
+    load_index(connection)
+
+    confirm = as_admin.post(
+        reverse("spaces:bulk"),
+        {"operation": "move", "all_matching": "1", "q": "Bulk move", "collection": source["id"]},
+    )
+
+    assert "Move 2 spaces?" in confirm.text
+    assert 'name="destination"' in confirm.text
+    as_admin.post(
+        reverse("spaces:bulk"),
+        {
+            "operation": "move",
+            "confirmed": "1",
+            "destination": destination["id"],
+            "space": [s["id"] for s in spaces],
+        },
+    )
+    assert wait_for_job(latest_job().pk).status == Job.Status.SUCCEEDED
+    for space in spaces:
+        assert space_in_fake(fake_gitbook, space["id"])["parent"] == destination["id"]

@@ -6,6 +6,7 @@ SQLite database. Everything it starts is stopped again, even on Ctrl-C.
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -26,6 +27,9 @@ VENV_BIN = Path(sys.executable).parent
 FAKE_SPACES = 10_000
 FAKE_LATENCY_MS = 150
 FAKE_TOKEN = "gb_fake_token"
+# Made up for each run: the stack lives only as long as the benchmark.
+BENCH_SECRET_KEY = secrets.token_urlsafe(50)
+BENCH_PASSWORD = secrets.token_urlsafe(16)
 API_PAGE_SIZE = 1000
 # The same shape as `make run`.
 WEB_WORKERS = 2
@@ -99,7 +103,16 @@ class Stack:
         return dict(
             inherited,
             PYTHONUNBUFFERED="1",
-            DEBUG="true",
+            # Production settings, as a team deploys it, but over plain HTTP
+            # on loopback: no HTTPS redirect and cookies without Secure.
+            DEBUG="false",
+            SECRET_KEY=BENCH_SECRET_KEY,
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            SECURE_SSL_REDIRECT="false",
+            SESSION_COOKIE_SECURE="false",
+            CSRF_COOKIE_SECURE="false",
+            SECURE_HSTS_SECONDS="0",
+            STATIC_ROOT=str(self.var_dir / "static"),
             VAR_DIR=str(self.var_dir),
             DATABASE_URL=f"sqlite:///{self.var_dir / 'console.sqlite3'}",
             REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0",
@@ -151,8 +164,18 @@ class Stack:
             "organization"
         ]
         self._manage("migrate", "--noinput")
-        login = self._manage("bootstrap")
-        self.password = login.split(" / ", 1)[1]
+        self._manage("collectstatic", "--noinput")
+        self._manage("bootstrap")
+        self.password = BENCH_PASSWORD
+        self._manage(
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "admin",
+            "--email",
+            "admin@example.com",
+            extra_env={"DJANGO_SUPERUSER_PASSWORD": BENCH_PASSWORD},
+        )
         self._start_app()
 
     def _start_app(self) -> None:
@@ -259,11 +282,11 @@ class Stack:
 
         wait_until(listening, 60, f"{name} on port {port}")
 
-    def _manage(self, *args: str) -> str:
+    def _manage(self, *args: str, extra_env: dict[str, str] | None = None) -> str:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.base_env(),
+            env={**self.base_env(), **(extra_env or {})},
             capture_output=True,
             text=True,
         )

@@ -127,7 +127,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -178,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15.0,
     },
     "resend-stuck-jobs": {"task": "dashboard.jobs.tasks.resend_stuck_jobs", "schedule": 60.0},
+    "check-link-scans": {"task": "dashboard.links.tasks.check_link_scans", "schedule": 60.0},
+    "resume-import-followers": {
+        "task": "dashboard.imports.tasks.resume_import_followers",
+        "schedule": 15.0,
+    },
 }
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -1,11 +1,17 @@
 """Login that slows down password guessing: after too many failures for one
 username or from one address, further tries are refused for a while."""
 
+import contextlib
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from redis.exceptions import RedisError
 
 from dashboard.gitbook.redis import get_redis
+
+log = logging.getLogger(__name__)
 
 
 def _keys(request, username: str) -> list[str]:
@@ -18,7 +24,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         keys = _keys(self.request, username)
         redis = get_redis()
-        failures = [int(value or 0) for value in redis.mget(keys)]
+        try:
+            failures = [int(value or 0) for value in redis.mget(keys)]
+        except RedisError:
+            # Without Redis nobody could log in; passwords are still checked.
+            log.warning("Login throttling is off: Redis is unreachable")
+            return super().clean()
         if max(failures) >= settings.LOGIN_FAILURE_LIMIT:
             minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
             raise forms.ValidationError(
@@ -31,7 +42,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             for key in keys:
                 pipeline.incr(key)
                 pipeline.expire(key, settings.LOGIN_LOCKOUT_SECONDS)
-            pipeline.execute()
+            with contextlib.suppress(RedisError):
+                pipeline.execute()
             raise
-        redis.delete(keys[0])
+        with contextlib.suppress(RedisError):
+            redis.delete(keys[0])
         return cleaned

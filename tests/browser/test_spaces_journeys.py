@@ -137,3 +137,17 @@ def test_a_viewer_sees_no_way_to_change_anything_and_is_refused_if_they_try(
     for path in ("edit", "move", "delete", "transfer"):
         response = page.goto(f"{live_server.url}/spaces/{space['id']}/{path}/")
         assert response.status == 403, path
+
+
+def test_rename_a_space_inline_on_its_own_page(admin_page, live_server, fake_gitbook):
+    page = admin_page
+    space = new_space(fake_gitbook, title="Journey detail rename")
+    open_spaces(page, live_server)
+    page.goto(f"{live_server.url}/spaces/{space['id']}/")
+
+    page.get_by_role("heading", level=1).get_by_role("link", name="Rename").click()
+    page.get_by_label("Title").fill("Renamed on its page")
+    page.get_by_label("Title").press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Done", timeout=20000)
+    assert fake_api(fake_gitbook, f"/spaces/{space['id']}")["title"] == "Renamed on its page"

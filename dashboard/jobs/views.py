@@ -7,13 +7,13 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 
 from dashboard.accounts.models import Role
 from dashboard.accounts.roles import operator_required
 from dashboard.jobs import service
+from dashboard.jobs.forms import AuditFilterForm
 from dashboard.jobs.models import AuditEntry, Job
 
 # Kinds of job that need the admin role, to run and to retry.
@@ -100,9 +100,7 @@ def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
 
 def filtered_audit_entries(params) -> tuple[object, dict]:
     entries = AuditEntry.objects.select_related("job")
-    filters = {
-        name: params.get(name, "").strip() for name in ("user", "space", "action", "since", "until")
-    }
+    filters = AuditFilterForm(params).filters()
     if filters["user"]:
         entries = entries.filter(username__icontains=filters["user"])
     if filters["space"]:
@@ -111,18 +109,11 @@ def filtered_audit_entries(params) -> tuple[object, dict]:
         )
     if filters["action"]:
         entries = entries.filter(action=filters["action"])
-    if since := parse_date_or_none(filters["since"]):
-        entries = entries.filter(created_at__date__gte=since)
-    if until := parse_date_or_none(filters["until"]):
-        entries = entries.filter(created_at__date__lte=until)
+    if filters["since"]:
+        entries = entries.filter(created_at__date__gte=filters["since"])
+    if filters["until"]:
+        entries = entries.filter(created_at__date__lte=filters["until"])
     return entries, filters
-
-
-def parse_date_or_none(value: str):
-    try:
-        return parse_date(value) if value else None
-    except ValueError:
-        return None
 
 
 @require_GET

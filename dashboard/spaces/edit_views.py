@@ -1,6 +1,8 @@
 """Views that change spaces. Each validates, enqueues a job, and answers at
 once: htmx gets a partial that follows the job, a plain form a redirect."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +20,8 @@ from dashboard.spaces.forms import (
     SpaceEditForm,
 )
 from dashboard.spaces.views import collection_choices, collection_options
+
+SPACE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 # A space with this many open change requests must be confirmed by typing its title.
 CONFIRM_BY_TITLE_CHANGE_REQUESTS = 1
@@ -271,7 +275,11 @@ def bulk_change(request: HttpRequest) -> HttpResponse:
         query = SpaceFilterForm(request.POST).to_query()
         space_ids = [row["id"] for row in index.matching_rows(space_index, query)]
     else:
-        space_ids = list(dict.fromkeys(request.POST.getlist("space")))
+        space_ids = [
+            space_id
+            for space_id in dict.fromkeys(request.POST.getlist("space"))
+            if SPACE_ID.fullmatch(space_id)
+        ]
     if not space_ids:
         messages.error(request, "Select at least one space.")
         return redirect("spaces:list")

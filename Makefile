@@ -16,6 +16,13 @@ test: install-dev chromium
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	@url=$$($(PY) scripts/postgres_url.py); \
+	if [ -n "$$url" ]; then \
+		echo "The same suite on PostgreSQL ($$url):"; \
+		DATABASE_URL="$$url" $(BIN)/pytest -p no:cacheprovider; \
+	else \
+		echo "No PostgreSQL server that lets us create a test database: ran on SQLite only."; \
+	fi
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -199,6 +199,9 @@ def run(job_id: int, *, final_attempt: bool = True) -> Job | None:
         )
     for name in registered.invalidates:
         invalidate(job.connection_id, name)
+    job.refresh_from_db(fields=["status"])
+    if job.finished:
+        return job  # the action settled it itself (a long job stopped on request)
     return finish(job, Job.Status.SUCCEEDED, result=result or {})
 
 

@@ -132,3 +132,30 @@ def test_a_bulk_move_of_a_collection_filter_picks_its_destination_on_the_confirm
     assert wait_for_job(latest_job().pk).status == Job.Status.SUCCEEDED
     for space in spaces:
         assert space_in_fake(fake_gitbook, space["id"])["parent"] == destination["id"]
+
+
+def test_stopping_a_running_bulk_job_keeps_what_was_done_and_shows_it_stopped(
+    admin, connection, fake_gitbook, monkeypatch
+):
+    from dashboard.jobs import service
+
+    spaces = [new_space(fake_gitbook, editMode="live") for _ in range(3)]
+    load_index(connection)
+    monkeypatch.setattr(service, "send", lambda job_id: None)
+    job = bulk.request_bulk(admin, connection, "lock", [s["id"] for s in spaces])
+    # Stop is asked for once the first space is done.
+    real_apply = bulk.apply_one
+
+    def apply_then_ask_to_stop(*args):
+        real_apply(*args)
+        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+
+    monkeypatch.setattr(bulk, "apply_one", apply_then_ask_to_stop)
+
+    service.run(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    assert len(job.result["results"]) == 1
+    assert space_in_fake(fake_gitbook, spaces[0]["id"])["editMode"] == "locked"
+    assert space_in_fake(fake_gitbook, spaces[1]["id"])["editMode"] == "live"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from bench import api_calls, cold_read, cold_start, page_speed
+from bench import api_calls, cold_read, cold_start, imports, page_speed
 from bench.results import RESULTS_FILE, Figure, notes, table, write_results
 from bench.stack import Stack, StackError, running_stack
 
@@ -34,6 +34,15 @@ MEASUREMENTS = [
     Measurement(("list_page_vs_bare", "list_page_vs_bare_p95"), page_speed.measure_list_page),
     Measurement(("search_vs_bare", "search_vs_bare_p95"), page_speed.measure_search),
     Measurement(("cold_page_fetches",), cold_read.measure),
+    Measurement(
+        (
+            "import_follow_calls_per_change",
+            "import_page_delay_vs_ceiling",
+            "rename_during_imports_vs_idle",
+        ),
+        imports.measure,
+        imports.APP_SETTINGS,
+    ),
     Measurement(("api_calls_per_distinct_page",), api_calls.measure, api_calls.APP_SETTINGS),
 ]
 FIGURE_NAMES = [name for measurement in MEASUREMENTS for name in measurement.figures]

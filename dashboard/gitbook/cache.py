@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from dashboard.accounts.models import Connection
 from dashboard.gitbook.clients import client_for
@@ -45,6 +46,8 @@ class CachedRead:
     fetched_at: float | None = None
     error: str | None = None
     error_status: int | None = None
+    # Redis could not be reached: the data came straight from GitBook.
+    uncached: bool = False
 
     @property
     def refreshing(self) -> bool:
@@ -67,6 +70,25 @@ def _generation_key(connection_id: int, name: str) -> str:
 
 def read(connection: Connection, name: str, **params) -> CachedRead:
     """The cached result of READS[name](client, **params) for this connection."""
+    try:
+        return _read(connection, name, params)
+    except RedisError as exc:
+        log.warning("Redis is unreachable, reading %s from GitBook directly: %s", name, exc)
+        return _read_uncached(connection, name, params)
+
+
+def _read_uncached(connection: Connection, name: str, params: dict) -> CachedRead:
+    future = _fetchers.submit(READS[name], client_for(connection), **params)
+    try:
+        data = future.result(timeout=settings.API_READ_TIMEOUT)
+    except FutureTimeout:
+        return CachedRead("missing", uncached=True)
+    except GitBookError as exc:
+        return CachedRead("error", error=str(exc), error_status=exc.status, uncached=True)
+    return CachedRead("fresh", data, time.time(), uncached=True)
+
+
+def _read(connection: Connection, name: str, params: dict) -> CachedRead:
     key = cache_key(connection.pk, name, params)
     entry = _load(key)
     if entry is not None:

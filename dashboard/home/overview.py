@@ -3,6 +3,8 @@
 import time
 from dataclasses import dataclass
 
+from redis.exceptions import RedisError
+
 from dashboard.accounts.models import Connection
 from dashboard.gitbook import cache
 from dashboard.gitbook.pacer import rate_limit_headroom
@@ -41,6 +43,10 @@ class OrganizationOverview:
         return self.organization.error or self.first_spaces_page.error
 
     @property
+    def redis_down(self) -> bool:
+        return self.organization.uncached or self.first_spaces_page.uncached
+
+    @property
     def worker_alive(self) -> bool:
         seen = self.worker_seen_seconds_ago
         return seen is not None and seen < WORKER_SILENT_AFTER_SECONDS
@@ -48,12 +54,16 @@ class OrganizationOverview:
 
 def organization_overview(connection: Connection) -> OrganizationOverview:
     org_id = connection.organization_id
-    heartbeat = last_worker_heartbeat()
+    try:
+        heartbeat = last_worker_heartbeat()
+        rate_limit = rate_limit_headroom(connection.pk)
+    except RedisError:
+        heartbeat, rate_limit = None, None
     return OrganizationOverview(
         organization=cache.read(connection, "organization", org_id=org_id),
         first_spaces_page=cache.read(
             connection, "spaces_page", org_id=org_id, page=None, limit=SPACES_PAGE_SIZE
         ),
-        rate_limit=rate_limit_headroom(connection.pk),
+        rate_limit=rate_limit,
         worker_seen_seconds_ago=time.time() - heartbeat if heartbeat else None,
     )

@@ -11,4 +11,9 @@ def home(request: HttpRequest) -> HttpResponse:
     connection = current_connection(request)
     overview = organization_overview(connection) if connection else None
     template = "home/home.html#overview" if request.htmx else "home/home.html"
-    return render(request, template, {"connection": connection, "overview": overview})
+    context = {
+        "connection": connection,
+        "overview": overview,
+        "redis_down": bool(overview and overview.redis_down),
+    }
+    return render(request, template, context)

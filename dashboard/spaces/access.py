@@ -1,4 +1,5 @@
 from django.http import Http404
+from redis.exceptions import RedisError
 
 from dashboard.accounts.connections import current_connection
 from dashboard.accounts.models import Connection
@@ -17,7 +18,10 @@ def get_space_for(request, space_id: str) -> tuple[Connection, dict]:
     """The space as the list knows it (or as GitBook says, if the list has not
     loaded it yet), in the organization this request works on; 404 otherwise."""
     connection = get_connection_for(request)
-    row = index.load_index(connection.pk).by_id.get(space_id)
+    try:
+        row = index.load_index(connection.pk).by_id.get(space_id)
+    except RedisError:
+        row = None  # without Redis, ask GitBook below
     if row is not None:
         return connection, row
     read = cache.read(connection, "space", space_id=space_id)

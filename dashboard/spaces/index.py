@@ -235,6 +235,26 @@ def load_index(connection_id: int) -> SpaceIndex:
         return index
 
 
+def build_from_rows(rows: list[dict], total: int | None, error: str | None) -> SpaceIndex:
+    """An index of some rows held nowhere else (the list's fallback without Redis)."""
+    for row in rows:
+        row["title_key"] = (row.get("title") or "").casefold()
+        row["breadcrumb"] = []
+    return SpaceIndex(
+        version="uncached",
+        rows=rows,
+        by_id={row["id"]: row for row in rows},
+        collections={},
+        complete=True,
+        total=total,
+        refreshed_at=None,
+        walking=False,
+        error=error,
+        by_title=sorted(rows, key=lambda row: (row["title_key"], row["id"])),
+        by_updated=sorted(rows, key=lambda row: (row.get("updatedAt") or "", row["id"])),
+    )
+
+
 def _build(connection_id: int, version: str) -> SpaceIndex:
     redis = get_redis()
     meta = read_meta(connection_id) or {}

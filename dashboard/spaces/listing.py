@@ -5,6 +5,7 @@ import time
 from django import forms
 from django.conf import settings
 
+from dashboard.gitbook import cache
 from dashboard.spaces import index
 from dashboard.spaces.tasks import schedule_walk
 
@@ -49,6 +50,19 @@ class SpaceFilterForm(forms.Form):
             page=data.get("page", 1),
             per_page=data.get("per_page", 50),
         )
+
+
+def index_without_redis(connection) -> index.SpaceIndex:
+    """With Redis down: the first page of spaces straight from GitBook, so the
+    list still shows something (and says what it is missing)."""
+    read = cache.read(
+        connection, "spaces_page", org_id=connection.organization_id, page=None, limit=1000
+    )
+    spaces = (read.data or {}).get("items", [])
+    total = (read.data or {}).get("count")
+    return index.build_from_rows(
+        [index.row_from_space(space) for space in spaces], total=total, error=read.error
+    )
 
 
 def fresh_index(connection_id: int) -> index.SpaceIndex:

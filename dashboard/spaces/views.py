@@ -7,13 +7,20 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
+from redis.exceptions import RedisError
 
 from dashboard.accounts.connections import current_connection
 from dashboard.gitbook import cache
 from dashboard.jobs.models import AuditEntry, Job
 from dashboard.spaces import index
 from dashboard.spaces.access import get_space_for
-from dashboard.spaces.listing import EDIT_MODES, VISIBILITIES, SpaceFilterForm, fresh_index
+from dashboard.spaces.listing import (
+    EDIT_MODES,
+    VISIBILITIES,
+    SpaceFilterForm,
+    fresh_index,
+    index_without_redis,
+)
 from dashboard.spaces.rows import row_html, title_cell
 
 
@@ -24,7 +31,12 @@ def space_list(request: HttpRequest) -> HttpResponse:
         return render(request, "no_connection.html", status=503)
     form = SpaceFilterForm(request.GET)
     query = form.to_query()
-    space_index = fresh_index(connection.pk)
+    try:
+        space_index = fresh_index(connection.pk)
+        redis_down = False
+    except RedisError:
+        space_index = index_without_redis(connection)
+        redis_down = True
     result = index.search(space_index, query)
     context = {
         "form": form,
@@ -35,6 +47,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
         "filter_collection_options": collection_options(space_index, selected=query.collection),
         "visibilities": VISIBILITIES,
         "edit_modes": EDIT_MODES,
+        "redis_down": redis_down,
         "filter_params": [
             (name, getattr(query, name))
             for name in ("q", "visibility", "collection", "edit_mode", "sort")

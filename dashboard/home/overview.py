@@ -54,16 +54,19 @@ class OrganizationOverview:
 
 def organization_overview(connection: Connection) -> OrganizationOverview:
     org_id = connection.organization_id
+    organization = cache.read(connection, "organization", org_id=org_id)
+    first_spaces_page = cache.read(
+        connection, "spaces_page", org_id=org_id, page=None, limit=SPACES_PAGE_SIZE
+    )
+    # Read after the calls above, which may be the first to learn the headroom.
     try:
         heartbeat = last_worker_heartbeat()
         rate_limit = rate_limit_headroom(connection.pk)
     except RedisError:
         heartbeat, rate_limit = None, None
     return OrganizationOverview(
-        organization=cache.read(connection, "organization", org_id=org_id),
-        first_spaces_page=cache.read(
-            connection, "spaces_page", org_id=org_id, page=None, limit=SPACES_PAGE_SIZE
-        ),
+        organization=organization,
+        first_spaces_page=first_spaces_page,
         rate_limit=rate_limit,
         worker_seen_seconds_ago=time.time() - heartbeat if heartbeat else None,
     )

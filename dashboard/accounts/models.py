@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
+from django.utils.crypto import salted_hmac
 
 from dashboard.accounts import crypto
 
@@ -16,6 +18,18 @@ ROLE_RANK = {Role.VIEWER: 0, Role.OPERATOR: 1, Role.ADMIN: 2}
 
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    # Part of every session's check: raising it logs the user out everywhere.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "dashboard.accounts.session",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def log_out_everywhere(self) -> None:
+        User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
 
     def has_role(self, role: str) -> bool:
         """True when this user's role is ``role`` or above it."""

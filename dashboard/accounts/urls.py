@@ -11,6 +11,7 @@ urlpatterns = [
     path("organizations/<int:pk>/check/", views.organization_check, name="organization_check"),
     path("organizations/<int:pk>/rename/", views.organization_rename, name="organization_rename"),
     path("organizations/<int:pk>/remove/", views.organization_remove, name="organization_remove"),
+    path("logout-everywhere/", views.log_out_everywhere, name="log_out_everywhere"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_add, name="user_add"),
     path("users/<int:pk>/role/", views.user_role, name="user_role"),

@@ -4,6 +4,7 @@ only), and the organization switcher every user has in the header."""
 from urllib.parse import urlsplit
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -262,3 +263,12 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(User, pk=pk)
     admin_service.set_active(request.user, member, True)
     return user_changed(request, member, f"{member.get_username()} can log in again.")
+
+
+@require_POST
+def log_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of this user, on every device, this one included."""
+    request.user.log_out_everywhere()
+    logout(request)
+    messages.success(request, "You are logged out on every device.")
+    return redirect("login")

@@ -46,3 +46,17 @@ def test_logging_in_still_works_when_redis_is_down(client, viewer, settings):
     response = client.post(reverse("login"), {"username": viewer.username, "password": PASSWORD})
 
     assert response.status_code == 302
+
+
+def test_logging_out_everywhere_ends_the_sessions_on_other_devices(viewer):
+    from django.test import Client
+
+    laptop, phone = Client(), Client()
+    for device in (laptop, phone):
+        device.post(reverse("login"), {"username": viewer.username, "password": PASSWORD})
+        assert device.get(reverse("home")).status_code == 200
+
+    laptop.post(reverse("accounts:log_out_everywhere"))
+
+    assert phone.get(reverse("home")).status_code == 302
+    assert laptop.get(reverse("home")).status_code == 302

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from bench import api_calls, cold_read, cold_start, imports, page_speed
+from bench import api_calls, cold_read, cold_start, imports, link_scan, page_speed
 from bench.results import RESULTS_FILE, Figure, notes, table, write_results
 from bench.stack import Stack, StackError, running_stack
 
@@ -44,6 +44,16 @@ MEASUREMENTS = [
         imports.APP_SETTINGS,
     ),
     Measurement(("api_calls_per_distinct_page",), api_calls.measure, api_calls.APP_SETTINGS),
+    # Starts stacks of its own (500 spaces with links, a rate limit of 20 a second).
+    Measurement(
+        (
+            "link_scan_vs_physical_limit",
+            "naive_link_scan_vs_console",
+            "link_scan_429s",
+            "link_scan_peak_memory",
+        ),
+        link_scan.measure,
+    ),
 ]
 FIGURE_NAMES = [name for measurement in MEASUREMENTS for name in measurement.figures]
 

@@ -8,6 +8,7 @@ from redis.exceptions import RedisError
 from dashboard.accounts.models import Connection
 from dashboard.gitbook.pacer import RedisPacer
 from gitbook_api import GitBookClient
+from gitbook_api.errors import Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,16 @@ def client_for(connection: Connection) -> GitBookClient:
     key = (connection.pk, connection.api_url, connection.token_encrypted)
     client = clients.get(key)
     if client is None:
+        try:
+            token = connection.token
+        except ValueError:
+            # Restored from a backup (tokens are never exported) or a changed key.
+            raise Unauthorized(
+                "This organization's token is missing or unreadable: "
+                "an admin must connect it again."
+            ) from None
         client = clients[key] = GitBookClient(
-            token=connection.token,
+            token=token,
             base_url=connection.api_url,
             timeout=settings.GITBOOK_TIMEOUT,
             pacer=FailOpenPacer(RedisPacer(connection.pk)),

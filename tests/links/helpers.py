@@ -2,13 +2,11 @@
 
 from contextlib import contextmanager
 
-import requests
-
 from dashboard.accounts.models import Connection
 from dashboard.links import scans
 from dashboard.links.models import LinkScan
 from gitbook_api.fake import FakeConfig, FakeGitBook
-from tests.conftest import wait_until
+from tests.conftest import fake_api, wait_until
 
 
 @contextmanager
@@ -41,22 +39,11 @@ def scan_now(user, connection, seconds: float = 60, **options) -> LinkScan:
     return wait_for_scan(scans.start_scan(user, connection, **options), seconds)
 
 
-def fake_get(fake, path: str, **params) -> dict:
-    response = requests.get(
-        f"{fake.url}{path}",
-        params=params,
-        headers={"Authorization": f"Bearer {fake.token}"},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return response.json()
-
-
 def fake_pages(fake, path: str, **params):
     """Every item of a list in the fake, page after page."""
     params = {"limit": 1000, **params}
     while True:
-        page = fake_get(fake, path, **params)
+        page = fake_api(fake, path, **params)
         yield from page["items"]
         cursor = (page.get("next") or {}).get("page")
         if not cursor:

@@ -276,3 +276,20 @@ def test_scanning_one_space_reads_only_that_space_and_its_sites(operator, celery
     part = parts.get(kind="space")
     assert part.is_latest
     assert (part.broken_count, part.occurrences) == per_space[space_id]
+
+
+def test_the_next_scan_starts_with_the_spaces_that_had_the_most_broken_links(
+    operator, celery_worker_thread
+):
+    with running_fake(links_per_space=30, broken_share=0.3) as fake:
+        connection = connect(fake)
+        first = scan_now(operator, connection)
+        second = scan_now(operator, connection)
+
+    before = dict(
+        ScanPart.objects.filter(scan=first, kind="space").values_list("space_id", "links_fetched")
+    )
+    order = ScanPart.objects.filter(scan=second, kind="space").order_by("pk")
+    sizes = [before[part.space_id] for part in order]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] > 0

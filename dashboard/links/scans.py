@@ -25,6 +25,7 @@ from dashboard.jobs.service import (
     cancel,
     cancel_requested,
     enqueue,
+    finish,
     is_transient,
     save_progress,
     send,
@@ -104,7 +105,10 @@ def run_scan(job: Job, client: GitBookClient) -> dict:
         return coordinate(scan, job, client)
     except ScanCancelled:
         scan.refresh_from_db()
-        return {**summary(scan), "cancelled": True}
+        result = {**summary(scan), "cancelled": True}
+        # Settled here: the job runner keeps a job its action already finished.
+        finish(job, Job.Status.CANCELLED, result=result, error=CANCELLED_NOTE)
+        return result
 
 
 def coordinate(scan: LinkScan, job: Job, client: GitBookClient) -> dict:
@@ -158,17 +162,6 @@ class ScanCancelled(Exception):
 def stop_cancelled(scan: LinkScan) -> None:
     mark_cancelled(scan)
     raise ScanCancelled
-
-
-def end_cancelled_job(job_id: int) -> None:
-    """The job runner records success for an action that returns, and has no way
-    for one to say it was cancelled: once it is done with the job, say so here."""
-    Job.objects.filter(
-        pk=job_id,
-        kind="links.scan",
-        status=Job.Status.SUCCEEDED,
-        link_scan__status=LinkScan.Status.CANCELLED,
-    ).update(status=Job.Status.CANCELLED, error=CANCELLED_NOTE)
 
 
 CANCELLED_NOTE = "Cancelled; what the scan found so far is kept."
@@ -370,11 +363,6 @@ def resume_stalled_scans() -> int:
                 LinkScan.objects.filter(pk=scan.pk).update(heartbeat_at=now)
                 send(job.pk)
                 resumed += 1
-    Job.objects.filter(
-        kind="links.scan",
-        status=Job.Status.SUCCEEDED,
-        link_scan__status=LinkScan.Status.CANCELLED,
-    ).update(status=Job.Status.CANCELLED, error=CANCELLED_NOTE)
     return resumed
 
 

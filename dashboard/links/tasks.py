@@ -1,7 +1,6 @@
 import logging
 
 from celery import shared_task
-from celery.signals import task_postrun
 
 from dashboard.links import alerts, scans
 
@@ -28,9 +27,3 @@ def check_link_scans() -> None:
     resumed = scans.resume_stalled_scans()
     if started or resumed:
         log.info("Link scans: %s started on schedule, %s resumed", started, resumed)
-
-
-@task_postrun.connect
-def end_cancelled_scan_jobs(sender=None, args=None, **kwargs) -> None:
-    if getattr(sender, "name", "") == "dashboard.jobs.tasks.run_job" and args:
-        scans.end_cancelled_job(args[0])

@@ -147,6 +147,24 @@ def admin(db) -> User:
 
 
 @pytest.fixture
+def as_viewer(client, viewer):
+    client.login(username=viewer.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def as_operator(client, operator):
+    client.login(username=operator.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def as_admin(client, admin):
+    client.login(username=admin.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
 def connection(db, fake_gitbook) -> Connection:
     connection = Connection(
         name="Fake organization", api_url=fake_gitbook.url, organization_id=fake_gitbook.org_id

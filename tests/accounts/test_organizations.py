@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 ADD_URL = reverse("accounts:organization_add")
 
 
-@pytest.fixture
-def as_admin(client, admin):
-    client.login(username=admin.username, password=PASSWORD)
-    return client
-
-
 def second_organization(fake) -> str:
     return fake.organization_ids[1]
 

@@ -29,24 +29,6 @@ OTHER = broken_link("s2", url_target("https://other.example/"))
 
 
 @pytest.fixture
-def as_viewer(client, viewer):
-    client.login(username=viewer.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def as_operator(client, operator):
-    client.login(username=operator.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def as_admin(client, admin):
-    client.login(username=admin.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
 def scanned(connection):
     return finished_scan(
         connection, {"s1": rows_of("s1", GONE, DEAD_URL), "s2": rows_of("s2", OTHER)}

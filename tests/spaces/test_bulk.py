@@ -11,12 +11,6 @@ from tests.spaces.helpers import latest_job, load_index, new_space, space_in_fak
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def as_admin(client, admin):
-    client.login(username=admin.username, password=PASSWORD)
-    return client
-
-
 def test_locking_every_space_matching_a_search_in_one_job(
     as_admin, connection, fake_gitbook, celery_worker_thread
 ):

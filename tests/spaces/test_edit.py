@@ -11,12 +11,6 @@ from tests.spaces.helpers import load_index, new_space, space_in_fake, wait_for_
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def as_operator(client, operator):
-    client.login(username=operator.username, password=PASSWORD)
-    return client
-
-
 def test_renaming_a_space_changes_it_in_gitbook_and_in_the_list_at_once(
     as_operator, connection, fake_gitbook, celery_worker_thread
 ):

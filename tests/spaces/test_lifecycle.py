@@ -13,18 +13,6 @@ from tests.spaces.helpers import latest_job, load_index, new_space, space_in_fak
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def as_operator(client, operator):
-    client.login(username=operator.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def as_admin(client, admin):
-    client.login(username=admin.username, password=PASSWORD)
-    return client
-
-
 def a_collection(connection) -> dict:
     return next(iter(index.load_index(connection.pk).collections.values()))
 

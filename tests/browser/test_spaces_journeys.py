@@ -52,6 +52,8 @@ def test_an_inline_rename_that_is_too_long_says_why_and_escape_cancels(
     space = new_space(fake_gitbook, title="Journey escape target")
     open_spaces(page, live_server)
     page.get_by_placeholder("Search titles…").fill("journey escape")
+    # Wait for the search to land, or it may replace the row mid-edit.
+    expect(page.get_by_test_id("list-status")).to_contain_text("1 space match")
     row = page.locator(f"#space-{space['id']}")
 
     row.get_by_role("link", name=re.compile("^Rename ")).click()

@@ -94,7 +94,12 @@ def send(job_id: int) -> None:
     try:
         run_job.delay(job_id)
     except Exception as exc:  # the broker's errors vary with the transport
-        log.warning("Job %s stays queued, the broker is unreachable: %s", job_id, exc)
+        log.warning(
+            "Job %s stays queued, the broker is unreachable: %s",
+            job_id,
+            exc,
+            extra={"job_id": job_id},
+        )
 
 
 def retry(job: Job, user: User) -> Job:
@@ -193,7 +198,12 @@ def run(job_id: int, *, final_attempt: bool = True) -> Job | None:
         return finish(job, Job.Status.FAILED, error=str(exc))
     except Exception:
         # A bug must not leave the job "running" for ever: fail it visibly.
-        log.exception("Job %s (%s) failed", job.pk, job.kind)
+        log.exception(
+            "Job %s (%s) failed",
+            job.pk,
+            job.kind,
+            extra={"job_id": job.pk, "kind": job.kind, "connection_id": job.connection_id},
+        )
         return finish(
             job, Job.Status.FAILED, error="The console failed to run this job; see the worker log."
         )

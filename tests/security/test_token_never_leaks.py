@@ -12,6 +12,7 @@ from dashboard.accounts.models import Connection
 from dashboard.gitbook.redis import get_redis
 from dashboard.jobs import service
 from dashboard.jobs.models import Job
+from dashboard.logs import JsonFormatter
 from tests.spaces.helpers import load_index, new_space, wait_for_job
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +33,19 @@ def secret_fake():
         server.stop()
 
 
+@pytest.fixture
+def json_logs():
+    """The log lines as production writes them: extras included, which caplog's text leaves out."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger().addHandler(handler)
+    try:
+        yield stream
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
 def everything_redis_holds() -> str:
     redis = get_redis()
     parts = []
@@ -48,7 +62,7 @@ def everything_redis_holds() -> str:
 
 
 def test_after_a_busy_run_the_token_is_nowhere_but_encrypted(
-    client, admin, secret_fake, celery_worker_thread, caplog
+    client, admin, secret_fake, celery_worker_thread, caplog, json_logs
 ):
     caplog.set_level(logging.DEBUG)
     client.force_login(admin)
@@ -98,6 +112,7 @@ def test_after_a_busy_run_the_token_is_nowhere_but_encrypted(
             for page in pages
         ),
         "logs": caplog.text,
+        "json logs": json_logs.getvalue(),
         "database": dump.getvalue(),
         "redis": everything_redis_holds(),
         "jobs": repr(list(Job.objects.values())),
@@ -106,4 +121,5 @@ def test_after_a_busy_run_the_token_is_nowhere_but_encrypted(
     assert Job.objects.get(pk=bad.pk).status == "failed"
     leaks = [where for where, text in seen.items() if SECRET in text or SECRET[:20] in text]
     assert leaks == []
+    assert '"logger": "dashboard.requests"' in seen["json logs"]
     assert connection.token == SECRET  # it is there, encrypted

@@ -138,19 +138,30 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     return response
 
 
+def import_form_options(
+    request: HttpRequest, connection: Connection
+) -> tuple[index.SpaceIndex, dict]:
+    """The space index and the options both import forms are built with.
+
+    Only the form page asks for a fresh list of spaces; posting uses the one loaded.
+    """
+    if request.method == "GET":
+        space_index = fresh_index(connection.pk)
+    else:
+        space_index = index.load_index(connection.pk)
+    options = {
+        "collections": collection_choices(space_index),
+        "allow_loopback": uses_fake(connection),
+    }
+    return space_index, options
+
+
 @operator_required
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
     connection = get_connection_for(request)
-    # Only the form page asks for a fresh list of spaces; posting uses the one loaded.
-    space_index = (
-        fresh_index(connection.pk) if request.method == "GET" else index.load_index(connection.pk)
-    )
-    options = {
-        "collections": collection_choices(space_index),
-        "allow_loopback": uses_fake(connection),
-        "find_space": space_finder(connection),
-    }
+    space_index, options = import_form_options(request, connection)
+    options["find_space"] = space_finder(connection)
     if request.method == "POST" and "find" in request.POST:
         # Searching for a space without JavaScript: show the form again with matches.
         form = ImportForm(initial=request.POST.dict(), **options)
@@ -255,13 +266,7 @@ def space_picker(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_bulk(request: HttpRequest) -> HttpResponse:
     connection = get_connection_for(request)
-    space_index = (
-        fresh_index(connection.pk) if request.method == "GET" else index.load_index(connection.pk)
-    )
-    options = {
-        "collections": collection_choices(space_index),
-        "allow_loopback": uses_fake(connection),
-    }
+    _, options = import_form_options(request, connection)
     if request.method == "POST":
         form = BulkImportForm(request.POST, request.FILES, **options)
         if form.is_valid():

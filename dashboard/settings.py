@@ -163,6 +163,9 @@ API_CACHE_KEEP_SECONDS = env_int("API_CACHE_KEEP_SECONDS", 7 * 24 * 3600)
 API_READ_TIMEOUT = env_float("API_READ_TIMEOUT", 2.5)
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+# Seconds without a sign of life after which a job, a link-scan part or a scan
+# whose worker died is taken over by another worker. Live workers renew theirs.
+WORKER_LOST_AFTER = env_int("WORKER_LOST_AFTER", 120)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True

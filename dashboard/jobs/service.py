@@ -8,11 +8,15 @@ and records the outcome. Actions live in the apps that own them
 """
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -23,8 +27,11 @@ from gitbook_api.errors import GitBookError, RateLimited, ServerError, Transport
 
 log = logging.getLogger(__name__)
 
-# Longer than the task's hard time limit, so a running job is never claimed twice.
-LEASE = timedelta(minutes=10)
+
+def lease() -> timedelta:
+    """How long a claimed job stays its worker's without news from it. The worker
+    renews it while the job runs, so only a dead worker's job is taken over."""
+    return timedelta(seconds=settings.WORKER_LOST_AFTER)
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,7 @@ def run(job_id: int, *, final_attempt: bool = True) -> Job | None:
     now = timezone.now()
     claimable = Q(status=Job.Status.QUEUED) | Q(status=Job.Status.RUNNING, lease_until__lt=now)
     claimed = Job.objects.filter(claimable, pk=job_id).update(
-        status=Job.Status.RUNNING, attempts=F("attempts") + 1, lease_until=now + LEASE
+        status=Job.Status.RUNNING, attempts=F("attempts") + 1, lease_until=now + lease()
     )
     if not claimed:
         return None  # cancelled, finished, running elsewhere, or deleted meanwhile
@@ -184,7 +191,8 @@ def run(job_id: int, *, final_attempt: bool = True) -> Job | None:
         return finish(job, Job.Status.FAILED, error=f"Unknown kind of job: {job.kind}")
 
     try:
-        result = registered.run(job, client_for(job.connection))
+        with lease_renewed(job.pk):
+            result = registered.run(job, client_for(job.connection))
     except Continue:
         Job.objects.filter(pk=job.pk).update(lease_until=None, status=Job.Status.QUEUED)
         send(job.pk)
@@ -215,6 +223,32 @@ def run(job_id: int, *, final_attempt: bool = True) -> Job | None:
     return finish(job, Job.Status.SUCCEEDED, result=result or {})
 
 
+@contextmanager
+def lease_renewed(job_id: int) -> Iterator[None]:
+    """Renew a running job's lease from a thread of its own while the block runs."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not stop.wait(lease().total_seconds() / 4):
+                try:
+                    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+                        lease_until=timezone.now() + lease()
+                    )
+                except DatabaseError as exc:
+                    log.warning("Could not renew the lease of job %s: %s", job_id, exc)
+        finally:
+            db_connection.close()
+
+    renewer = threading.Thread(target=renew, name=f"job-{job_id}-lease", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join()
+
+
 def finish(job: Job, status: str, *, result: dict | None = None, error: str = "") -> Job:
     job.status = status
     job.error = error
@@ -232,10 +266,12 @@ def mark_sent(job: Job) -> None:
     job.save(update_fields=["sent_at"])
 
 
-def resend_stuck_jobs(older_than: timedelta = timedelta(minutes=1)) -> int:
-    """Send again the jobs still queued a while after they were saved, and the
-    running ones whose worker stopped renewing its lease (it died)."""
+def resend_stuck_jobs(older_than: timedelta | None = None) -> int:
+    """Send again the jobs still queued a while after they were saved (their
+    message was lost with a worker or with Redis), and the running ones whose
+    worker stopped renewing its lease (it died)."""
     now = timezone.now()
+    older_than = older_than or lease()
     stuck = Q(status=Job.Status.QUEUED, created_at__lt=now - older_than) | Q(
         status=Job.Status.RUNNING, lease_until__lt=now
     )

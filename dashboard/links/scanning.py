@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -31,10 +32,13 @@ from gitbook_api.errors import GitBookError, NotFound, RateLimited, ServerError,
 log = logging.getLogger(__name__)
 
 THREADS = 4
-PART_LEASE = timedelta(seconds=120)
 MAX_PART_ATTEMPTS = 6
 # Longer waits for the rate limit end the slice; the lane comes back later.
 MAX_INLINE_WAIT = 5.0
+
+
+def part_lease() -> timedelta:
+    return timedelta(seconds=settings.WORKER_LOST_AFTER)
 
 
 @dataclass
@@ -100,7 +104,7 @@ def claim_part(scan: LinkScan) -> ScanPart | None:
     for pk in list(candidates[:20]):
         token = uuid.uuid4().hex
         claimed = ScanPart.objects.filter(claimable(), pk=pk).update(
-            status=ScanPart.Status.RUNNING, claim=token, lease_until=timezone.now() + PART_LEASE
+            status=ScanPart.Status.RUNNING, claim=token, lease_until=timezone.now() + part_lease()
         )
         if claimed:
             return ScanPart.objects.get(pk=pk)
@@ -200,7 +204,7 @@ def commit_page(
             cursor=next_cursor or "",
             pages_fetched=F("pages_fetched") + 1,
             links_fetched=F("links_fetched") + links,
-            lease_until=now + PART_LEASE,
+            lease_until=now + part_lease(),
             status=ScanPart.Status.DONE if last else ScanPart.Status.RUNNING,
             finished_at=now if last else None,
             error="",

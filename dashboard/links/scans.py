@@ -13,6 +13,7 @@ import logging
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,8 +45,6 @@ LANES = 3  # the coordinator and two helpers
 POLL_SECONDS = 0.2
 # The spaces index is walked again before a scan when it is older than this.
 INDEX_FRESH_SECONDS = 300
-# A running scan whose heartbeat is older than this lost its worker.
-STALLED_AFTER = timedelta(minutes=2)
 
 
 def start_scan(
@@ -341,6 +340,7 @@ def resume_stalled_scans() -> int:
     ended another way are brought in line with it."""
     resumed = 0
     now = timezone.now()
+    stalled_after = timedelta(seconds=settings.WORKER_LOST_AFTER)
     for scan in LinkScan.objects.filter(status__in=LinkScan.OPEN).select_related("job"):
         job = scan.job
         if job is None or job.status == Job.Status.FAILED:
@@ -352,7 +352,7 @@ def resume_stalled_scans() -> int:
         elif job.status == Job.Status.CANCELLED:
             mark_cancelled(scan)
         elif job.status == Job.Status.RUNNING and (
-            scan.heartbeat_at is None or scan.heartbeat_at < now - STALLED_AFTER
+            scan.heartbeat_at is None or scan.heartbeat_at < now - stalled_after
         ):
             # The job's own lease outlasts any task; the heartbeat says sooner
             # that nobody works on it, so the lease is ended here.
@@ -371,13 +371,13 @@ def start_due_scans() -> int:
     from dashboard.links.models import LinkHealthSettings
 
     started = 0
-    for settings in LinkHealthSettings.objects.exclude(
+    for schedule in LinkHealthSettings.objects.exclude(
         schedule=LinkHealthSettings.Schedule.OFF
     ).select_related("connection", "updated_by"):
-        interval = SCHEDULE_INTERVALS[settings.schedule]
+        interval = SCHEDULE_INTERVALS[schedule.schedule]
         latest = (
             LinkScan.objects.filter(
-                connection=settings.connection, scope=LinkScan.Scope.ORGANIZATION
+                connection=schedule.connection, scope=LinkScan.Scope.ORGANIZATION
             )
             .order_by("-created_at")
             .first()
@@ -387,13 +387,13 @@ def start_due_scans() -> int:
             minutes=1
         ):
             continue
-        user = settings.updated_by
+        user = schedule.updated_by
         if user is None or not user.has_role(Role.OPERATOR):
             user = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
         if user is None:
-            log.warning("No admin to run the scheduled scan of %s as", settings.connection)
+            log.warning("No admin to run the scheduled scan of %s as", schedule.connection)
             continue
-        start_scan(user, settings.connection, trigger=LinkScan.Trigger.SCHEDULE)
+        start_scan(user, schedule.connection, trigger=LinkScan.Trigger.SCHEDULE)
         started += 1
     return started
 

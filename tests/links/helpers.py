@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from dashboard.accounts.models import Connection
 from dashboard.links import scans
-from dashboard.links.models import LinkScan
+from dashboard.links.models import BrokenLink, LinkScan, ScanPart
 from gitbook_api.fake import FakeConfig, FakeGitBook
 from tests.conftest import fake_api, wait_until
 
@@ -117,3 +117,23 @@ def expected_link_rows(fake) -> int:
         for space in fake_pages(fake, f"/orgs/{fake.org_id}/spaces")
         for link in fake_pages(fake, f"/spaces/{space['id']}/links", status="broken")
     )
+
+
+def scanned_counts(scan: LinkScan) -> dict[str, tuple[int, int]]:
+    return {
+        part.space_id: (part.broken_count, part.occurrences)
+        for part in ScanPart.objects.filter(scan=scan, kind=ScanPart.Kind.SPACE)
+    }
+
+
+def without_space(scan: LinkScan) -> tuple[int, int]:
+    rows = BrokenLink.objects.filter(scan=scan, space_id="")
+    return rows.values("target_key").distinct().count(), sum(rows.values_list("weight", flat=True))
+
+
+def assert_exact(scan: LinkScan, fake_expected) -> None:
+    per_space, no_space = fake_expected
+    assert scanned_counts(scan) == per_space
+    assert without_space(scan) == no_space
+    assert scan.broken_count == sum(n for n, _ in per_space.values()) + no_space[0]
+    assert scan.occurrences == sum(n for _, n in per_space.values()) + no_space[1]

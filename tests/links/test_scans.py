@@ -13,6 +13,7 @@ from dashboard.links.models import BrokenLink, LinkScan, ScanPart
 from dashboard.links.targets import link_rows
 from tests.conftest import wait_until
 from tests.links.helpers import (
+    assert_exact,
     connect,
     expected_counts,
     expected_link_rows,
@@ -23,26 +24,6 @@ from tests.links.helpers import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def scanned_counts(scan: LinkScan) -> dict[str, tuple[int, int]]:
-    return {
-        part.space_id: (part.broken_count, part.occurrences)
-        for part in ScanPart.objects.filter(scan=scan, kind=ScanPart.Kind.SPACE)
-    }
-
-
-def without_space(scan: LinkScan) -> tuple[int, int]:
-    rows = BrokenLink.objects.filter(scan=scan, space_id="")
-    return rows.values("target_key").distinct().count(), sum(rows.values_list("weight", flat=True))
-
-
-def assert_exact(scan: LinkScan, fake_expected) -> None:
-    per_space, no_space = fake_expected
-    assert scanned_counts(scan) == per_space
-    assert without_space(scan) == no_space
-    assert scan.broken_count == sum(n for n, _ in per_space.values()) + no_space[0]
-    assert scan.occurrences == sum(n for _, n in per_space.values()) + no_space[1]
 
 
 def test_a_scan_finds_exactly_the_broken_links_of_every_space_and_site(

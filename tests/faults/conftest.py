@@ -1,0 +1,138 @@
+"""Workers that can be killed: real `celery worker` processes on a broker of their own.
+
+The session's in-process worker keeps consuming the usual broker database, so
+the tests here move the console's broker to another database for their
+duration: only the worker processes they start (and kill) take their jobs.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection as db_connection
+
+from tests.imports.conftest import websites  # noqa: F401  (a fixture these tests use)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+VENV_BIN = Path(sys.executable).parent
+# Seconds after its last sign of life that a dead worker's work is taken over.
+WORKER_LOST_AFTER = 3
+FAULTS_BROKER_DB = 2
+
+
+def database_url() -> str:
+    """The test database, as a URL another process can open."""
+    db = db_connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def reset_producer_pools(app) -> None:
+    """Forget the broker connections made so far, so the next message goes to
+    the broker the app's configuration names now."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def own_broker(redis_server, settings):
+    """Send the console's messages to a broker database only this test's workers read."""
+    import redis
+
+    from dashboard.celery import app as celery_app
+
+    broker_url = f"{redis_server}/{FAULTS_BROKER_DB}"
+    redis.Redis.from_url(broker_url).flushdb()
+    usual = celery_app.conf.broker_url
+    settings.CELERY_BROKER_URL = broker_url
+    settings.WORKER_LOST_AFTER = WORKER_LOST_AFTER
+    celery_app.conf.broker_url = broker_url
+    reset_producer_pools(celery_app)
+    try:
+        yield broker_url
+    finally:
+        celery_app.conf.broker_url = usual
+        reset_producer_pools(celery_app)
+        redis.Redis.from_url(broker_url).flushdb()
+
+
+class WorkerProcesses:
+    """`celery worker` processes as `make run` starts them, on the test database."""
+
+    def __init__(self, broker_url: str, logs: Path):
+        self.broker_url = broker_url
+        self.logs = logs
+        self.started: list[subprocess.Popen] = []
+
+    def start(self) -> subprocess.Popen:
+        number = len(self.started) + 1
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_BROKER_URL": self.broker_url,
+            "WORKER_LOST_AFTER": str(WORKER_LOST_AFTER),
+            "GITBOOK_TIMEOUT": str(settings.GITBOOK_TIMEOUT),
+            "VAR_DIR": str(self.logs),
+            "LOG_LEVEL": "INFO",
+        }
+        log = (self.logs / f"worker-{number}.log").open("w")
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "dashboard",
+                "worker",
+                "--loglevel",
+                "info",
+                "--concurrency",
+                "2",
+                "--hostname",
+                f"faults-{number}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.started.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker and its pool processes at once, as a crash would."""
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def log_of(self, process: subprocess.Popen) -> str:
+        number = self.started.index(process) + 1
+        return (self.logs / f"worker-{number}.log").read_text()
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.started:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture
+def worker_processes(own_broker, transactional_db, tmp_path):
+    workers = WorkerProcesses(own_broker, tmp_path)
+    try:
+        yield workers
+    finally:
+        workers.stop_all()

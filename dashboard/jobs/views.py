@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseStopPolling, trigger_client_event
 
 from dashboard.accounts.models import Role
 from dashboard.accounts.roles import operator_required
+from dashboard.gitbook.redis import redis_reachable
 from dashboard.jobs import service
 from dashboard.jobs.forms import AuditFilterForm
 from dashboard.jobs.models import AuditEntry, Job
@@ -38,7 +39,14 @@ def job_list(request: HttpRequest) -> HttpResponse:
         jobs = jobs.filter(status=status)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     live = any(not job.finished for job in page.object_list)
-    context = {"page": page, "status": status, "statuses": Job.Status.choices, "live": live}
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": Job.Status.choices,
+        "live": live,
+        # Jobs waiting on a broker that is down: say why they do not move.
+        "redis_down": live and not redis_reachable(),
+    }
     template = "jobs/list.html#table" if request.htmx else "jobs/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

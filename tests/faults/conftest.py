@@ -1,20 +1,24 @@
-"""Workers that can be killed: real `celery worker` processes on a broker of their own.
+"""Workers that can be killed and a Redis that can be stopped: real `celery
+worker` processes and `redis-server` processes of the tests' own.
 
 The session's in-process worker keeps consuming the usual broker database, so
-the tests here move the console's broker to another database for their
-duration: only the worker processes they start (and kill) take their jobs.
+the tests here move the console's broker elsewhere for their duration: only
+the worker processes they start (and kill) take their jobs.
 """
 
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection as db_connection
 
+from tests.conftest import free_port, start_redis_server
 from tests.imports.conftest import websites  # noqa: F401  (a fixture these tests use)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -42,33 +46,73 @@ def reset_producer_pools(app) -> None:
     app.amqp._producer_pool = None
 
 
+@contextmanager
+def console_broker(broker_url: str) -> Iterator[None]:
+    """The console sends its messages to ``broker_url`` while the block runs."""
+    from dashboard.celery import app as celery_app
+
+    usual = celery_app.conf.broker_url
+    settings.CELERY_BROKER_URL = broker_url
+    celery_app.conf.broker_url = broker_url
+    reset_producer_pools(celery_app)
+    try:
+        yield
+    finally:
+        settings.CELERY_BROKER_URL = usual
+        celery_app.conf.broker_url = usual
+        reset_producer_pools(celery_app)
+
+
 @pytest.fixture
 def own_broker(redis_server, settings):
     """Send the console's messages to a broker database only this test's workers read."""
     import redis
 
-    from dashboard.celery import app as celery_app
-
     broker_url = f"{redis_server}/{FAULTS_BROKER_DB}"
     redis.Redis.from_url(broker_url).flushdb()
-    usual = celery_app.conf.broker_url
-    settings.CELERY_BROKER_URL = broker_url
     settings.WORKER_LOST_AFTER = WORKER_LOST_AFTER
-    celery_app.conf.broker_url = broker_url
-    reset_producer_pools(celery_app)
-    try:
+    with console_broker(broker_url):
         yield broker_url
+    redis.Redis.from_url(broker_url).flushdb()
+
+
+class RedisProcess:
+    """A Redis server of a test's own, which the test may stop and start again."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = start_redis_server(self.port, self.directory)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(settings, tmp_path):
+    """The console's cache and broker on a Redis server only this test uses."""
+    server = RedisProcess(tmp_path / "redis")
+    settings.REDIS_URL = f"{server.url}/1"
+    settings.WORKER_LOST_AFTER = WORKER_LOST_AFTER
+    try:
+        with console_broker(f"{server.url}/0"):
+            yield server
     finally:
-        celery_app.conf.broker_url = usual
-        reset_producer_pools(celery_app)
-        redis.Redis.from_url(broker_url).flushdb()
+        if server.process.poll() is None:
+            server.stop()
 
 
 class WorkerProcesses:
     """`celery worker` processes as `make run` starts them, on the test database."""
 
-    def __init__(self, broker_url: str, logs: Path):
-        self.broker_url = broker_url
+    def __init__(self, logs: Path):
         self.logs = logs
         self.started: list[subprocess.Popen] = []
 
@@ -79,7 +123,7 @@ class WorkerProcesses:
             "DJANGO_SETTINGS_MODULE": "dashboard.settings",
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
-            "CELERY_BROKER_URL": self.broker_url,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "WORKER_LOST_AFTER": str(WORKER_LOST_AFTER),
             "GITBOOK_TIMEOUT": str(settings.GITBOOK_TIMEOUT),
             "VAR_DIR": str(self.logs),
@@ -130,8 +174,9 @@ class WorkerProcesses:
 
 
 @pytest.fixture
-def worker_processes(own_broker, transactional_db, tmp_path):
-    workers = WorkerProcesses(own_broker, tmp_path)
+def worker_processes(transactional_db, tmp_path):
+    """Worker processes on the broker and Redis the test set up before this fixture."""
+    workers = WorkerProcesses(tmp_path)
     try:
         yield workers
     finally:

@@ -39,7 +39,7 @@ def beat_sweeps() -> None:
 
 
 def test_a_new_worker_finishes_what_a_killed_one_left_without_doing_anything_twice(
-    operator, worker_processes, websites
+    operator, own_broker, worker_processes, websites
 ):
     # 300 ms a call, two pages of links a space and a slow import: each piece
     # takes long enough to be cut in half.

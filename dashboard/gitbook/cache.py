@@ -26,12 +26,14 @@ from dashboard.accounts.models import Connection
 from dashboard.gitbook.clients import client_for
 from dashboard.gitbook.reads import READS
 from dashboard.gitbook.redis import get_redis
-from gitbook_api.errors import GitBookError
+from gitbook_api.errors import GitBookError, ServerError, TransportError
 
 log = logging.getLogger(__name__)
 
 LOCK_SECONDS = 30
 ERROR_SECONDS = 5
+# How long pages say "GitBook cannot be reached" after the last failed read.
+UNREACHABLE_SECONDS = 120
 WAIT_STEP_SECONDS = 0.02
 
 # Fetches outlive the request that started them: a page that stops waiting
@@ -167,12 +169,28 @@ def _fetch_and_store(connection: Connection, name: str, params: dict, key: str) 
         log.info("API read %s for connection %s failed: %s", name, connection.pk, message)
         failure = json.dumps({"message": message, "status": exc.status})
         redis.set(f"{key}:error", failure, ex=ERROR_SECONDS)
+        if isinstance(exc, (TransportError, ServerError)):
+            redis.set(_unreachable_key(connection.pk), message, ex=UNREACHABLE_SECONDS)
         return CachedRead("error", error=message, error_status=exc.status)
     fetched_at = time.time()
     payload = json.dumps({"fetched_at": fetched_at, "data": data}, separators=(",", ":"))
     redis.set(key, payload, ex=settings.API_CACHE_KEEP_SECONDS)
-    redis.delete(f"{key}:error")
+    redis.delete(f"{key}:error", _unreachable_key(connection.pk))
     return CachedRead("fresh", data, fetched_at)
+
+
+def _unreachable_key(connection_id: int) -> str:
+    return f"gb:{connection_id}:api-unreachable"
+
+
+def gitbook_unreachable(connection_id: int) -> str | None:
+    """Why the last read of this connection's API failed, if GitBook (or the
+    network to it) failed it and nothing has been read since."""
+    try:
+        message = get_redis().get(_unreachable_key(connection_id))
+    except RedisError:
+        return None
+    return message.decode() if message is not None else None
 
 
 def _load(key: str) -> dict | None:

@@ -154,6 +154,10 @@ else:
 # Empty: the first organization the token can see.
 GITBOOK_ORG_ID = env_str("GITBOOK_ORG_ID", "")
 GITBOOK_TIMEOUT = env_float("GITBOOK_TIMEOUT", 10.0)
+# Every process paces its API calls through Redis by GitBook's rate-limit
+# headers (dashboard/gitbook/pacer.py). Off only to measure what that costs:
+# calls then go out at once, slowed only by GitBook's 429s and the client's back-off.
+GITBOOK_SHARED_RATE_LIMIT = env_bool("GITBOOK_SHARED_RATE_LIMIT", True)
 
 # Cached API reads: how long a page is fresh, how long a stale one may still
 # be shown while a worker refreshes it, and how long a page may wait for a

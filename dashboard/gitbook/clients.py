@@ -51,10 +51,10 @@ def client_for(connection: Connection) -> GitBookClient:
                 "This organization's token is missing or unreadable: "
                 "an admin must connect it again."
             ) from None
+        pacer = (
+            FailOpenPacer(RedisPacer(connection.pk)) if settings.GITBOOK_SHARED_RATE_LIMIT else None
+        )
         client = clients[key] = GitBookClient(
-            token=token,
-            base_url=connection.api_url,
-            timeout=settings.GITBOOK_TIMEOUT,
-            pacer=FailOpenPacer(RedisPacer(connection.pk)),
+            token=token, base_url=connection.api_url, timeout=settings.GITBOOK_TIMEOUT, pacer=pacer
         )
     return client

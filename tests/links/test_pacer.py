@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from dashboard.gitbook.clients import client_for
 from dashboard.gitbook.pacer import RedisPacer, rate_limit_headroom, waits_at_most
 from gitbook_api.errors import RateLimited
 from gitbook_api.fake.config import RateLimit
@@ -136,3 +137,17 @@ def test_the_headroom_shown_on_the_overview_is_the_last_answer_seen():
     headroom = rate_limit_headroom(7)
 
     assert (headroom["limit"], headroom["remaining"], headroom["reset"]) == (100, 42, 1.9e9)
+
+
+def test_a_connections_client_paces_its_calls_through_redis(connection):
+    client_for(connection).get_organization(connection.organization_id)
+
+    assert rate_limit_headroom(connection.pk) is not None
+
+
+def test_with_the_shared_rate_limit_off_a_client_leaves_redis_alone(settings, connection):
+    settings.GITBOOK_SHARED_RATE_LIMIT = False
+
+    client_for(connection).get_organization(connection.organization_id)
+
+    assert rate_limit_headroom(connection.pk) is None

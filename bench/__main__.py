@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from bench import api_calls, cold_read, cold_start, imports, link_scan, page_speed
+from bench import api_calls, cold_read, cold_start, imports, limiter, link_scan, load, page_speed
 from bench.results import RESULTS_FILE, Figure, notes, table, write_results
 from bench.stack import Stack, StackError, running_stack
 
@@ -27,8 +27,8 @@ class Measurement:
 
 
 # In this order: the cold start needs the empty index a new stack has, and
-# the one measurement that needs other settings comes last, so the web server
-# and worker restart at most once.
+# the measurements that need other settings come last, since each change of
+# settings restarts the web server and worker.
 MEASUREMENTS = [
     Measurement(("cold_start_searchable",), cold_start.measure),
     Measurement(("list_page_vs_bare", "list_page_vs_bare_p95"), page_speed.measure_list_page),
@@ -54,6 +54,10 @@ MEASUREMENTS = [
         ),
         link_scan.measure,
     ),
+    # gunicorn with 4 workers (WEB_CONCURRENCY=4).
+    Measurement(("load_error_rate", "load_p95_vs_one_user"), load.measure, load.APP_SETTINGS),
+    # Restarts the web server and worker once more itself, with the limiter off.
+    Measurement(("limiter_on_vs_off",), limiter.measure),
 ]
 FIGURE_NAMES = [name for measurement in MEASUREMENTS for name in measurement.figures]
 

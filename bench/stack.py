@@ -201,7 +201,8 @@ class Stack:
                 "--bind",
                 f"127.0.0.1:{self.web_port}",
                 "--workers",
-                str(WEB_WORKERS),
+                # WEB_CONCURRENCY, as in the Procfile, lets a measurement ask for more.
+                self.app_settings.get("WEB_CONCURRENCY", str(WEB_WORKERS)),
                 "--threads",
                 str(WEB_THREADS),
                 "--access-logfile",

@@ -16,6 +16,7 @@ from dashboard.spaces import index
 from dashboard.spaces.models import DeletedSpace
 from gitbook_api import GitBookClient
 from gitbook_api.errors import Conflict, NotFound
+from gitbook_api.models import Space
 
 # The fields of UpdateSpace the console edits, as the API names them.
 EDITABLE_FIELDS = {
@@ -72,7 +73,7 @@ def delete_space(job: Job, client: GitBookClient) -> dict:
 
 @action("space.restore", invalidates=SPACE_READS)
 def restore_space(job: Job, client: GitBookClient) -> dict:
-    space = client.restore_space(job.target_id)
+    space = restore(client, job.target_id)
     index.patch_space(job.connection_id, space.raw)
     DeletedSpace.objects.filter(
         connection_id=job.connection_id, space_id=job.target_id, restored_at=None
@@ -132,6 +133,18 @@ def transfer_space(job: Job, client: GitBookClient) -> dict:
         raise
     index.remove_space(job.connection_id, job.target_id)
     return {"space": space.raw, "organization": target}
+
+
+def restore(client: GitBookClient, space_id: str) -> Space:
+    """Restore a deleted space. A 409 from a space that is no longer deleted
+    (an earlier attempt whose answer was lost restored it) counts as done."""
+    try:
+        return client.restore_space(space_id)
+    except Conflict:
+        space = client.get_space(space_id)
+        if space.is_deleted:
+            raise
+        return space
 
 
 def find_created_space(client: GitBookClient, org_id: str, job: Job, title: str, exclude=""):

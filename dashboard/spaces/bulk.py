@@ -18,15 +18,17 @@ from dashboard.jobs.service import (
     cancel_requested,
     enqueue,
     finish,
+    is_transient,
     save_progress,
 )
 from dashboard.spaces import index
-from dashboard.spaces.actions import SPACE_READS
+from dashboard.spaces.actions import SPACE_READS, restore
 from dashboard.spaces.models import DeletedSpace
 from gitbook_api import GitBookClient
 from gitbook_api.errors import Conflict, GitBookError
 
 SLICE_SECONDS = 5.0
+SPACE_ATTEMPTS = 4
 OPERATIONS = {
     "lock": "Lock",
     "unlock": "Unlock",
@@ -94,11 +96,23 @@ def apply_one(operation: str, job: Job, client: GitBookClient, space_id: str) ->
             },
         )
     elif operation == "restore":
-        space = client.restore_space(space_id)
+        space = restore(client, space_id)
         index.patch_space(connection_id, space.raw)
         DeletedSpace.objects.filter(
             connection_id=connection_id, space_id=space_id, restored_at=None
         ).update(restored_at=timezone.now())
+
+
+def apply_with_retries(operation: str, job: Job, client: GitBookClient, space_id: str) -> None:
+    """Each operation sets a state, so one that met a passing fault (GitBook's
+    5xx, a lost answer, a 429) is sent again after a short pause."""
+    for attempt in range(SPACE_ATTEMPTS):
+        try:
+            return apply_one(operation, job, client, space_id)
+        except GitBookError as exc:
+            if not is_transient(exc) or attempt == SPACE_ATTEMPTS - 1:
+                raise
+            time.sleep(getattr(exc, "retry_after", None) or 0.5 * 2**attempt)
 
 
 def run_bulk(operation: str, job: Job, client: GitBookClient) -> dict:
@@ -114,7 +128,7 @@ def run_bulk(operation: str, job: Job, client: GitBookClient) -> dict:
             finish(job, Job.Status.CANCELLED, error="Cancelled; the spaces done so far stay done.")
             return result
         try:
-            apply_one(operation, job, client, space_id)
+            apply_with_retries(operation, job, client, space_id)
             results[space_id] = {"ok": True}
         except GitBookError as exc:
             results[space_id] = {"ok": False, "error": str(exc)}

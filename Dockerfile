@@ -13,4 +13,4 @@ RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py colle
 RUN useradd --create-home console && mkdir -p /app/var && chown console /app/var
 USER console
 EXPOSE 8000
-CMD ["gunicorn", "dashboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "dashboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "4"]

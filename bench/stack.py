@@ -205,8 +205,6 @@ class Stack:
                 self.app_settings.get("WEB_CONCURRENCY", str(WEB_WORKERS)),
                 "--threads",
                 str(WEB_THREADS),
-                "--access-logfile",
-                "-",
                 # Its default path is per user, shared with any other gunicorn
                 # running here (`make run`, another benchmark).
                 "--no-control-socket",

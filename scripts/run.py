@@ -207,8 +207,6 @@ def main() -> int:
                 "2",
                 "--threads",
                 "4",
-                "--access-logfile",
-                "-",
             ],
             env,
         )

@@ -38,11 +38,10 @@ def database_url() -> str:
 
 
 def reset_producer_pools(app) -> None:
-    """Forget the broker connections made so far, so the next message goes to
-    the broker the app's configuration names now."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Make the app look its producer pools up again, so the next message goes to
+    the broker its configuration names now. kombu keeps one pool per broker URL
+    for the whole process, so none is closed: the usual broker's is found again."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 

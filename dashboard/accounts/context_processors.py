@@ -1,15 +1,41 @@
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
+
 from dashboard.accounts.connections import all_connections, current_connection
 from dashboard.gitbook.cache import gitbook_unreachable
+
+# The header's links, on every page: reversed once per process rather than
+# a dozen times per page.
+HEADER_URL_NAMES = (
+    "home",
+    "spaces:list",
+    "links:overview",
+    "imports:list",
+    "jobs:list",
+    "audit:log",
+    "accounts:switch_organization",
+    "accounts:organizations",
+    "accounts:users",
+    "logout",
+    "accounts:log_out_everywhere",
+)
+
+
+@cache
+def header_urls(script_prefix: str) -> dict[str, str]:
+    return {name.replace(":", "_"): reverse(name) for name in HEADER_URL_NAMES}
 
 
 def console(request) -> dict:
     """The organizations for the header switcher, on every page, and whether
     the current one's API can be reached."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {}
+        return {"header_urls": header_urls(get_script_prefix())}
     user = request.user
     connection = current_connection(request)
     return {
+        "header_urls": header_urls(get_script_prefix()),
         "connections": all_connections(request),
         "current_connection": connection,
         "gitbook_unreachable": gitbook_unreachable(connection.pk) if connection else None,

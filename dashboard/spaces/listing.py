@@ -12,28 +12,25 @@ from dashboard.spaces.tasks import schedule_walk
 VISIBILITIES = ["public", "unlisted", "share-link", "visitor-auth", "in-collection", "private"]
 EDIT_MODES = ["live", "locked"]
 PAGE_SIZES = [25, 50, 100, 200]
+VISIBILITY_CHOICES = (("", "Any visibility"), *((v, v) for v in VISIBILITIES))
+EDIT_MODE_CHOICES = (("", "Any edit mode"), *((m, m) for m in EDIT_MODES))
+SORT_CHOICES = (
+    ("title", "Title A–Z"),
+    ("-title", "Title Z–A"),
+    ("-updated", "Recently updated"),
+    ("updated", "Least recently updated"),
+)
+PER_PAGE_CHOICES = tuple((n, f"{n} per page") for n in PAGE_SIZES)
 
 
 class SpaceFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label="Search titles")
-    visibility = forms.ChoiceField(
-        required=False, choices=[("", "Any visibility")] + [(v, v) for v in VISIBILITIES]
-    )
+    visibility = forms.ChoiceField(required=False, choices=VISIBILITY_CHOICES)
     collection = forms.CharField(required=False, max_length=100)
-    edit_mode = forms.ChoiceField(
-        required=False, choices=[("", "Any edit mode")] + [(m, m) for m in EDIT_MODES]
-    )
-    sort = forms.ChoiceField(
-        required=False,
-        choices=[
-            ("title", "Title A–Z"),
-            ("-title", "Title Z–A"),
-            ("-updated", "Recently updated"),
-            ("updated", "Least recently updated"),
-        ],
-    )
+    edit_mode = forms.ChoiceField(required=False, choices=EDIT_MODE_CHOICES)
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(
-        required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=50
+        required=False, coerce=int, choices=PER_PAGE_CHOICES, empty_value=50
     )
     page = forms.IntegerField(required=False, min_value=1)
 

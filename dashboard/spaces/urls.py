@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.space_list, name="list"),
     path("new/", edit_views.space_create, name="create"),
     path("trash/", edit_views.trash, name="trash"),
+    path("filters/collections/", views.collection_filter_options, name="collection_options"),
     path("bulk/", edit_views.bulk_change, name="bulk"),
     path("bulk/<int:job_id>/retry-failed/", edit_views.bulk_retry_failed, name="bulk_retry"),
     path("<str:space_id>/", views.space_detail, name="detail"),

@@ -45,6 +45,25 @@ def test_find_a_space_by_search_and_rename_it_inline(admin_page, live_server, fa
     expect(page.locator(f"#space-{space['id']}")).to_contain_text("Journey renamed inline")
 
 
+def test_filter_the_list_by_a_collection_chosen_from_the_filter(
+    admin_page, live_server, connection
+):
+    from dashboard.spaces import index
+
+    page = admin_page
+    open_spaces(page, live_server)
+    space_index = index.load_index(connection.pk)
+    collection = next(c for c in space_index.collections.values() if not c["parent"])
+    inside = index.matching_rows(space_index, index.SpaceQuery(collection=collection["id"]))
+
+    page.get_by_label("Collection").select_option(value=collection["id"])
+
+    expect(page).to_have_url(re.compile(f"collection={collection['id']}"))
+    expect(page.get_by_test_id("list-status")).to_contain_text(
+        f"{len(inside)} space{'s' if len(inside) != 1 else ''} match"
+    )
+
+
 def test_an_inline_rename_that_is_too_long_says_why_and_escape_cancels(
     admin_page, live_server, fake_gitbook
 ):

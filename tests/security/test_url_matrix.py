@@ -28,6 +28,7 @@ NEEDS = {
     "spaces:list": (VIEWER, None),
     "spaces:create": (OPERATOR, OPERATOR),
     "spaces:trash": (VIEWER, ADMIN),
+    "spaces:collection_options": (VIEWER, None),
     "spaces:bulk": (None, OPERATOR),
     "spaces:bulk_retry": (None, OPERATOR),
     "spaces:detail": (VIEWER, None),

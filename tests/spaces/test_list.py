@@ -63,6 +63,31 @@ def test_filtering_by_collection_includes_its_sub_collections(connection, fake_g
     assert nested["id"] in index.collection_and_descendants(space_index, top)
 
 
+def test_the_collection_filter_loads_every_collection_once_the_page_is_shown(logged_in, connection):
+    load_index(connection)
+    space_index = index.load_index(connection.pk)
+    nested = next(c for c in space_index.collections.values() if c["parent"])
+
+    page = logged_in.get(reverse("spaces:list"), {"collection": nested["id"]})
+    options = logged_in.get(
+        reverse("spaces:collection_options"),
+        {"version": space_index.version, "collection": nested["id"]},
+    )
+
+    # The page holds the chosen collection, named by its path, and where to get the rest.
+    parent_title = space_index.collections[nested["parent"]]["title"]
+    chosen = f'<option value="{nested["id"]}" selected>{parent_title} / {nested["title"]}</option>'
+    assert chosen in page.text
+    others = [c for c in space_index.collections if c != nested["id"]]
+    assert not any(f'<option value="{other}"' in page.text for other in others)
+    assert f"{reverse('spaces:collection_options')}?version={space_index.version}" in page.text
+    # The options: every collection, the chosen one selected, kept by the browser.
+    assert options.text.startswith('<option value="">Any collection</option>')
+    assert options.text.count("<option value=") == len(space_index.collections) + 1
+    assert f'value="{nested["id"]}" selected' in options.text
+    assert options["Cache-Control"] == "private, max-age=3600"
+
+
 def test_sorting_by_recent_update_puts_the_newest_first(connection):
     load_index(connection)
     space_index = index.load_index(connection.pk)

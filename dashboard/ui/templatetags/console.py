@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django import template
+from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 
@@ -12,7 +13,11 @@ SAFE_SCHEMES = ("https://", "http://")
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """This page's query string with some parameters changed (None drops one)."""
-    params = context["request"].GET.copy()
+    return query_string_with(context["request"].GET, changes)
+
+
+def query_string_with(query: QueryDict, changes: dict) -> str:
+    params = query.copy()
     for name, value in changes.items():
         if value is None or value == "":
             params.pop(name, None)

@@ -271,7 +271,8 @@ def resend_stuck_jobs(older_than: timedelta | None = None) -> int:
     message was lost with a worker or with Redis), and the running ones whose
     worker stopped renewing its lease (it died)."""
     now = timezone.now()
-    older_than = older_than or lease()
+    if older_than is None:
+        older_than = lease()
     stuck = Q(status=Job.Status.QUEUED, created_at__lt=now - older_than) | Q(
         status=Job.Status.RUNNING, lease_until__lt=now
     )

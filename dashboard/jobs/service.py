@@ -236,7 +236,12 @@ def lease_renewed(job_id: int) -> Iterator[None]:
                         lease_until=timezone.now() + lease()
                     )
                 except DatabaseError as exc:
-                    log.warning("Could not renew the lease of job %s: %s", job_id, exc)
+                    log.warning(
+                        "Could not renew the lease of job %s: %s",
+                        job_id,
+                        exc,
+                        extra={"job_id": job_id},
+                    )
         finally:
             db_connection.close()
 

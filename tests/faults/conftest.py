@@ -130,16 +130,15 @@ class WorkerProcesses:
         }
         log = (self.logs / f"worker-{number}.log").open("w")
         process = subprocess.Popen(
+            # As `make run` starts it; LOG_LEVEL above sets what it logs.
             [
                 str(VENV_BIN / "celery"),
                 "-A",
                 "dashboard",
                 "worker",
-                "--loglevel",
-                "info",
-                "--concurrency",
+                "-c",
                 "2",
-                "--hostname",
+                "-n",
                 f"faults-{number}@%h",
             ],
             cwd=ROOT,

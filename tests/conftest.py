@@ -207,16 +207,22 @@ def configure_fake(fake, **knobs) -> None:
 
 
 def fake_post(fake, path: str, body: dict) -> dict:
+    return fake_request(fake, "POST", path, body).json()
+
+
+def fake_request(fake, method: str, path: str, body: dict | None = None):
+    """Change the fake directly, as a test's setup, not through the console."""
     import requests
 
-    response = requests.post(
+    response = requests.request(
+        method,
         f"{fake.url}{path}",
         json=body,
         headers={"Authorization": f"Bearer {fake.token}"},
         timeout=10,
     )
     response.raise_for_status()
-    return response.json()
+    return response
 
 
 def wait_until(produce, accept, seconds: float = 15.0, step: float = 0.1):

@@ -164,7 +164,8 @@ def chosen_collection_option(space_index: index.SpaceIndex, collection_id: str) 
     """The collection filter's one option before the others are loaded: the chosen one."""
     if not collection_id:
         return ""
-    label = dict(collection_choices(space_index)).get(collection_id, collection_id)
+    labels = space_index.cached("collection_labels", lambda: dict(collection_choices(space_index)))
+    label = labels.get(collection_id, collection_id)
     return format_html('<option value="{}" selected>{}</option>', collection_id, label)
 
 

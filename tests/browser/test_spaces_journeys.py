@@ -23,12 +23,20 @@ def open_spaces(page, live_server):
     expect(page.get_by_test_id("list-status")).not_to_contain_text("Loading", timeout=20000)
 
 
+def search(page, words: str, status: str) -> None:
+    """Type a search and wait until its results are in and htmx has taken them
+    over: a click on a row that htmx has not processed yet follows the plain link."""
+    page.get_by_placeholder("Search titles…").fill(words)
+    expect(page.get_by_test_id("list-status")).to_contain_text(status)
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 def test_find_a_space_by_search_and_rename_it_inline(admin_page, live_server, fake_gitbook):
     page = admin_page
     space = new_space(fake_gitbook, title="Journey rename target")
     open_spaces(page, live_server)
 
-    page.get_by_placeholder("Search titles…").fill("journey rename")
+    search(page, "journey rename", "1 space match")
     row = page.locator(f"#space-{space['id']}")
     expect(row).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=journey\+rename"))
@@ -70,9 +78,8 @@ def test_an_inline_rename_that_is_too_long_says_why_and_escape_cancels(
     page = admin_page
     space = new_space(fake_gitbook, title="Journey escape target")
     open_spaces(page, live_server)
-    page.get_by_placeholder("Search titles…").fill("journey escape")
     # Wait for the search to land, or it may replace the row mid-edit.
-    expect(page.get_by_test_id("list-status")).to_contain_text("1 space match")
+    search(page, "journey escape", "1 space match")
     row = page.locator(f"#space-{space['id']}")
 
     row.get_by_role("link", name=re.compile("^Rename ")).click()
@@ -125,8 +132,7 @@ def test_bulk_lock_a_filtered_selection_and_watch_its_progress(
         new_space(fake_gitbook, title=f"Journey bulk {n}", editMode="live") for n in range(3)
     ]
     open_spaces(page, live_server)
-    page.get_by_placeholder("Search titles…").fill("journey bulk")
-    expect(page.get_by_test_id("list-status")).to_contain_text("3 spaces match")
+    search(page, "journey bulk", "3 spaces match")
 
     page.get_by_label("With the selected spaces").select_option("lock")
     page.get_by_label("Select all 3 matching spaces").check()

@@ -1,9 +1,10 @@
 from functools import cache
 
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
 from dashboard.accounts.connections import all_connections, current_connection
-from dashboard.gitbook.cache import gitbook_unreachable
+from dashboard.gitbook.cache import gitbook_unreachable_for
 
 # The header's links, on every page: reversed once per process rather than
 # a dozen times per page.
@@ -24,7 +25,10 @@ HEADER_URL_NAMES = (
 
 @cache
 def header_urls(script_prefix: str) -> dict[str, str]:
-    return {name.replace(":", "_"): reverse(name) for name in HEADER_URL_NAMES}
+    urls = {name.replace(":", "_"): reverse(name) for name in HEADER_URL_NAMES}
+    # The manifest storage looks a static file's hashed name up on every call.
+    urls.update(console_css=static("console/console.css"), console_js=static("console/console.js"))
+    return urls
 
 
 def console(request) -> dict:
@@ -38,6 +42,8 @@ def console(request) -> dict:
         "header_urls": header_urls(get_script_prefix()),
         "connections": all_connections(request),
         "current_connection": connection,
-        "gitbook_unreachable": gitbook_unreachable(connection.pk) if connection else None,
+        "gitbook_unreachable": (
+            gitbook_unreachable_for(request, connection.pk) if connection else None
+        ),
         "perms_ui": {"can_operate": user.is_operator, "can_admin": user.is_console_admin},
     }

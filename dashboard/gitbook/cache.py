@@ -170,16 +170,16 @@ def _fetch_and_store(connection: Connection, name: str, params: dict, key: str) 
         failure = json.dumps({"message": message, "status": exc.status})
         redis.set(f"{key}:error", failure, ex=ERROR_SECONDS)
         if isinstance(exc, (TransportError, ServerError)):
-            redis.set(_unreachable_key(connection.pk), message, ex=UNREACHABLE_SECONDS)
+            redis.set(unreachable_key(connection.pk), message, ex=UNREACHABLE_SECONDS)
         return CachedRead("error", error=message, error_status=exc.status)
     fetched_at = time.time()
     payload = json.dumps({"fetched_at": fetched_at, "data": data}, separators=(",", ":"))
     redis.set(key, payload, ex=settings.API_CACHE_KEEP_SECONDS)
-    redis.delete(f"{key}:error", _unreachable_key(connection.pk))
+    redis.delete(f"{key}:error", unreachable_key(connection.pk))
     return CachedRead("fresh", data, fetched_at)
 
 
-def _unreachable_key(connection_id: int) -> str:
+def unreachable_key(connection_id: int) -> str:
     return f"gb:{connection_id}:api-unreachable"
 
 
@@ -187,10 +187,22 @@ def gitbook_unreachable(connection_id: int) -> str | None:
     """Why the last read of this connection's API failed, if GitBook (or the
     network to it) failed it and nothing has been read since."""
     try:
-        message = get_redis().get(_unreachable_key(connection_id))
+        message = get_redis().get(unreachable_key(connection_id))
     except RedisError:
         return None
     return message.decode() if message is not None else None
+
+
+def gitbook_unreachable_for(request, connection_id: int) -> str | None:
+    """gitbook_unreachable, unless this request's view has read it already
+    (the spaces list reads it with the index, in one round trip)."""
+    if hasattr(request, "_console_gitbook_unreachable"):
+        return request._console_gitbook_unreachable
+    return gitbook_unreachable(connection_id)
+
+
+def remember_unreachable(request, message: bytes | None) -> None:
+    request._console_gitbook_unreachable = message.decode() if message is not None else None
 
 
 def _load(key: str) -> dict | None:

@@ -259,7 +259,7 @@ def bulk_change(request: HttpRequest) -> HttpResponse:
     """Lock, unlock, move, delete or restore the selected spaces (or every space
     matching the list's filters) as one job."""
     from dashboard.spaces import bulk
-    from dashboard.spaces.listing import SpaceFilterForm
+    from dashboard.spaces.listing import query_from_params
 
     connection = get_connection_for(request)
     operation = request.POST.get("operation", "")
@@ -272,7 +272,7 @@ def bulk_change(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all_matching") == "1" and request.POST.get("confirmed") != "1":
         # Resolved to ids here and confirmed with the count, so the job
         # changes exactly the spaces the user saw, not what matches later.
-        query = SpaceFilterForm(request.POST).to_query()
+        query = query_from_params(request.POST)
         space_ids = [row["id"] for row in index.matching_rows(space_index, query)]
     else:
         space_ids = [

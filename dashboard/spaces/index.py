@@ -45,6 +45,10 @@ def _key(connection_id: int, part: str) -> str:
     return f"gb:{connection_id}:spaces:{part}"
 
 
+def version_key(connection_id: int) -> str:
+    return _key(connection_id, "version")
+
+
 # --- Writing (the worker's side) -------------------------------------------------
 
 
@@ -154,7 +158,7 @@ def _write_meta(connection_id: int, meta: dict, visible: bool = True) -> None:
 def _bump_version(connection_id: int) -> None:
     # A fresh random value rather than a counter: a counter starts again at 1
     # after Redis loses its data, and processes would keep an old index.
-    get_redis().set(_key(connection_id, "version"), uuid.uuid4().hex, ex=WEEK)
+    get_redis().set(version_key(connection_id), uuid.uuid4().hex, ex=WEEK)
 
 
 def read_meta(connection_id: int) -> dict | None:
@@ -218,8 +222,12 @@ _lock = threading.Lock()
 
 def load_index(connection_id: int) -> SpaceIndex:
     """The index as Redis has it now, rebuilt in this process only if it moved."""
-    redis = get_redis()
-    raw_version = redis.get(_key(connection_id, "version"))
+    return index_at_version(connection_id, get_redis().get(version_key(connection_id)))
+
+
+def index_at_version(connection_id: int, raw_version: bytes | None) -> SpaceIndex:
+    """The index of this version (as read from version_key), from memory if
+    this process has built it already."""
     if raw_version is None:
         return _EMPTY
     version = raw_version.decode()

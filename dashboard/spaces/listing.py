@@ -2,10 +2,10 @@
 
 import time
 
-from django import forms
 from django.conf import settings
 
 from dashboard.gitbook import cache
+from dashboard.gitbook.redis import get_redis
 from dashboard.spaces import index
 from dashboard.spaces.tasks import schedule_walk
 
@@ -23,30 +23,45 @@ SORT_CHOICES = (
 PER_PAGE_CHOICES = tuple((n, f"{n} per page") for n in PAGE_SIZES)
 
 
-class SpaceFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search titles")
-    visibility = forms.ChoiceField(required=False, choices=VISIBILITY_CHOICES)
-    collection = forms.CharField(required=False, max_length=100)
-    edit_mode = forms.ChoiceField(required=False, choices=EDIT_MODE_CHOICES)
-    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
-    per_page = forms.TypedChoiceField(
-        required=False, coerce=int, choices=PER_PAGE_CHOICES, empty_value=50
-    )
-    page = forms.IntegerField(required=False, min_value=1)
+# What query_from_params accepts for each choice; anything else means the default.
+_VISIBILITY_VALUES = frozenset(VISIBILITIES)
+_EDIT_MODE_VALUES = frozenset(EDIT_MODES)
+_SORT_VALUES = frozenset(value for value, _ in SORT_CHOICES)
+_PAGE_SIZE_VALUES = {str(size): size for size in PAGE_SIZES}
+MAX_SEARCH_LENGTH = 100
 
-    def to_query(self) -> index.SpaceQuery:
-        """The query this form describes; values that do not parse are ignored."""
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
-        return index.SpaceQuery(
-            q=data.get("q", ""),
-            visibility=data.get("visibility", ""),
-            collection=data.get("collection", ""),
-            edit_mode=data.get("edit_mode", ""),
-            sort=data.get("sort", "title"),
-            page=data.get("page", 1),
-            per_page=data.get("per_page", 50),
-        )
+
+def query_from_params(params) -> index.SpaceQuery:
+    """The list's query from the address (or a form's POST).
+
+    A shared link may be old or edited by hand, so a value that does not
+    parse is ignored and its default used, never an error. Parsed by hand
+    rather than with a Form: the list is the busiest page, and a Form's
+    per-request copies of its fields cost more than the search itself.
+    """
+    defaults = index.SpaceQuery()
+
+    def text(name: str) -> str:
+        value = params.get(name, "").strip()
+        if len(value) > MAX_SEARCH_LENGTH or "\x00" in value:
+            return ""
+        return value
+
+    def choice(name: str, allowed: frozenset, default: str) -> str:
+        value = params.get(name, "")
+        return value if value in allowed else default
+
+    page = params.get("page", "").strip()
+    page_parses = page.isascii() and page.isdigit() and len(page) <= 9 and int(page) >= 1
+    return index.SpaceQuery(
+        q=text("q"),
+        visibility=choice("visibility", _VISIBILITY_VALUES, ""),
+        collection=text("collection"),
+        edit_mode=choice("edit_mode", _EDIT_MODE_VALUES, ""),
+        sort=choice("sort", _SORT_VALUES, defaults.sort),
+        page=int(page) if page_parses else defaults.page,
+        per_page=_PAGE_SIZE_VALUES.get(params.get("per_page", "").strip(), defaults.per_page),
+    )
 
 
 def index_without_redis(connection) -> index.SpaceIndex:
@@ -65,13 +80,29 @@ def index_without_redis(connection) -> index.SpaceIndex:
 def fresh_index(connection_id: int) -> index.SpaceIndex:
     """The index as it is, with a walk scheduled if it is missing or old."""
     current = index.load_index(connection_id)
+    walk_if_stale(connection_id, current)
+    return current
+
+
+def fresh_index_for_page(request, connection_id: int) -> index.SpaceIndex:
+    """fresh_index, reading in the same round trip to Redis whether GitBook is
+    unreachable, which the page's header says."""
+    raw_version, unreachable = get_redis().mget(
+        index.version_key(connection_id), cache.unreachable_key(connection_id)
+    )
+    current = index.index_at_version(connection_id, raw_version)
+    cache.remember_unreachable(request, unreachable)
+    walk_if_stale(connection_id, current)
+    return current
+
+
+def walk_if_stale(connection_id: int, current: index.SpaceIndex) -> None:
     if is_stale(current.refreshed_at):
         # This process's copy may predate a walk that just ended: ask Redis
         # before starting another one.
         meta = index.read_meta(connection_id) or {}
         if is_stale(meta.get("refreshed_at")):
             schedule_walk(connection_id)
-    return current
 
 
 def is_stale(refreshed_at: float | None) -> bool:

@@ -1,8 +1,9 @@
+from dataclasses import replace
 from functools import lru_cache
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -21,12 +22,12 @@ from dashboard.spaces.listing import (
     PER_PAGE_CHOICES,
     SORT_CHOICES,
     VISIBILITY_CHOICES,
-    SpaceFilterForm,
     fresh_index,
+    fresh_index_for_page,
     index_without_redis,
+    query_from_params,
 )
 from dashboard.spaces.rows import row_html, title_cell
-from dashboard.ui.templatetags.console import query_string_with
 
 
 @require_GET
@@ -34,17 +35,15 @@ def space_list(request: HttpRequest) -> HttpResponse:
     connection = current_connection(request)
     if connection is None:
         return render(request, "no_connection.html", status=503)
-    form = SpaceFilterForm(request.GET)
-    query = form.to_query()
+    query = query_from_params(request.GET)
     try:
-        space_index = fresh_index(connection.pk)
+        space_index = fresh_index_for_page(request, connection.pk)
         redis_down = False
     except RedisError:
         space_index = index_without_redis(connection)
         redis_down = True
     result = index.search(space_index, query)
     context = {
-        "form": form,
         "query": query,
         "result": result,
         "index": space_index,
@@ -60,8 +59,8 @@ def space_list(request: HttpRequest) -> HttpResponse:
             "sort": select_options(SORT_CHOICES, query.sort),
             "per_page": select_options(PER_PAGE_CHOICES, query.per_page),
         },
-        "links": list_links(request, query, result),
-        "list_url": reverse("spaces:list"),
+        "links": list_links(query, result),
+        "list_urls": list_urls(get_script_prefix()),
         "redis_down": redis_down,
         "filter_params": [
             (name, getattr(query, name))
@@ -73,10 +72,14 @@ def space_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     if request.htmx:
-        # The address bar keeps only what differs from the defaults, so a
-        # shared link is short and reads like the filters on screen.
         push_url(response, reverse("spaces:list") + canonical_query(query))
     return response
+
+
+@lru_cache(maxsize=8)
+def list_urls(script_prefix: str) -> dict[str, str]:
+    """The list page's own links, reversed once per process rather than per page."""
+    return {name: reverse(f"spaces:{name}") for name in ("list", "trash", "create", "bulk")}
 
 
 @lru_cache(maxsize=256)
@@ -88,18 +91,16 @@ def select_options(choices: tuple[tuple, ...], selected) -> str:
     )
 
 
-def list_links(request: HttpRequest, query: index.SpaceQuery, result: index.SpacePage) -> dict:
+def list_links(query: index.SpaceQuery, result: index.SpacePage) -> dict:
     """The sort headers' and the pager's links: this page's query with one change."""
-    base = reverse("spaces:list")
-    params = request.GET
 
     def changed(**changes) -> str:
-        return query_string_with(params, changes)
+        return canonical_query(replace(query, **changes)) or "?"
 
     links = {
-        "title": changed(sort="-title" if query.sort == "title" else "title", page=None),
-        "updated": changed(sort="updated" if query.sort == "-updated" else "-updated", page=None),
-        "refresh": base + changed(),
+        "title": changed(sort="-title" if query.sort == "title" else "title", page=1),
+        "updated": changed(sort="updated" if query.sort == "-updated" else "-updated", page=1),
+        "refresh": list_urls(get_script_prefix())["list"] + canonical_query(query),
     }
     if result.page > 1:
         links["previous"] = changed(page=result.page - 1)
@@ -108,12 +109,17 @@ def list_links(request: HttpRequest, query: index.SpaceQuery, result: index.Spac
     return links
 
 
+_DEFAULT_QUERY = index.SpaceQuery()
+_QUERY_PARAMS = ("q", "visibility", "collection", "edit_mode", "sort", "per_page", "page")
+
+
 def canonical_query(query: index.SpaceQuery) -> str:
-    defaults = index.SpaceQuery()
+    """The query string of what differs from the defaults, so a shared link is
+    short and reads like the filters on screen."""
     params = [
-        (name, getattr(query, name))
-        for name in ("q", "visibility", "collection", "edit_mode", "sort", "per_page", "page")
-        if getattr(query, name) != getattr(defaults, name)
+        (name, value)
+        for name in _QUERY_PARAMS
+        if (value := getattr(query, name)) != getattr(_DEFAULT_QUERY, name)
     ]
     return "?" + urlencode(params) if params else ""
 
@@ -124,7 +130,7 @@ def rendered_rows(space_index: index.SpaceIndex, rows: list[dict], can_operate: 
     Rows are most of a list page, and any of 10,000 may be asked for, so each
     is built in Python (rows.py) rather than by the template engine, and kept.
     """
-    base = reverse("spaces:list")
+    base = list_urls(get_script_prefix())["list"]
     return [
         space_index.cached(
             ("row", row["id"], can_operate), lambda row=row: row_html(row, can_operate, base)

@@ -2,9 +2,11 @@
 sortable and paginated, with its state in the URL."""
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from dashboard.spaces import index
+from dashboard.spaces.listing import query_from_params
 from tests.conftest import PASSWORD, fake_api, wait_until
 from tests.spaces.helpers import load_index, new_space
 
@@ -119,6 +121,51 @@ def test_nonsense_in_the_url_falls_back_to_defaults(logged_in, connection):
 
     assert response.status_code == 200
     assert "Page 1 of" in response.content.decode()
+
+
+def test_the_query_is_read_from_the_address_and_anything_unparsable_is_its_default():
+    read = query_from_params(
+        QueryDict(
+            "q=+road+map+&visibility=public&collection=c1&edit_mode=locked"
+            "&sort=-updated&per_page=25&page=3"
+        )
+    )
+    assert read == index.SpaceQuery(
+        q="road map",
+        visibility="public",
+        collection="c1",
+        edit_mode="locked",
+        sort="-updated",
+        per_page=25,
+        page=3,
+    )
+
+    nonsense = QueryDict(mutable=True)
+    nonsense.update(
+        {
+            "q": "x" * 101,
+            "visibility": "secret",
+            "collection": "c\x00",
+            "edit_mode": "LIVE",
+            "sort": "evil",
+            "per_page": "7",
+            "page": "9" * 5000,
+        }
+    )
+    assert query_from_params(nonsense) == index.SpaceQuery()
+    for page in ("0", "-1", "x", "²", "1.5"):
+        assert query_from_params(QueryDict(f"page={page}")).page == 1
+
+
+def test_the_sort_and_page_links_keep_the_filters_and_drop_the_defaults(logged_in, connection):
+    load_index(connection)
+
+    page = logged_in.get(
+        reverse("spaces:list"), {"visibility": "public", "per_page": 25, "page": 1, "junk": "1"}
+    ).content.decode()
+
+    assert 'href="?visibility=public&amp;sort=-title&amp;per_page=25"' in page
+    assert "junk" not in page
 
 
 def test_an_htmx_search_returns_only_the_results(logged_in, connection):

@@ -1,6 +1,5 @@
 from functools import cache
 
-from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
 from dashboard.accounts.connections import all_connections, current_connection
@@ -25,10 +24,20 @@ HEADER_URL_NAMES = (
 
 @cache
 def header_urls(script_prefix: str) -> dict[str, str]:
-    urls = {name.replace(":", "_"): reverse(name) for name in HEADER_URL_NAMES}
-    # The manifest storage looks a static file's hashed name up on every call.
-    urls.update(console_css=static("console/console.css"), console_js=static("console/console.js"))
-    return urls
+    return {name.replace(":", "_"): reverse(name) for name in HEADER_URL_NAMES}
+
+
+def header_section(request) -> str:
+    """Which of the header's links is the current page's."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.app_name == "accounts":
+        for section in ("organization", "user"):
+            if section in match.url_name:
+                return f"{section}s"
+        return ""
+    return match.app_name or match.url_name
 
 
 def console(request) -> dict:
@@ -46,4 +55,5 @@ def console(request) -> dict:
             gitbook_unreachable_for(request, connection.pk) if connection else None
         ),
         "perms_ui": {"can_operate": user.is_operator, "can_admin": user.is_console_admin},
+        "section": header_section(request),
     }

@@ -1,11 +1,17 @@
 """Which GitBook organization a request works on, and the first connection from the environment."""
 
+import copy
 import logging
+import time
+import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError
+from redis.exceptions import RedisError
 
 from dashboard.accounts.models import Connection
+from dashboard.gitbook.redis import get_redis
 from gitbook_api import GitBookClient
 from gitbook_api.errors import GitBookError
 
@@ -13,12 +19,81 @@ log = logging.getLogger(__name__)
 
 SESSION_KEY = "connection_id"
 
+# Every page needs the connections (the header lists them) and they change
+# only when an admin adds, renames or removes one. So each process keeps the
+# ones it read, with the stamp Redis held then; saving or deleting a
+# connection writes a new stamp, and a process whose stamp differs reads them
+# again. Kept at most this long, should a new stamp not reach Redis.
+STAMP_KEY = "console:connections:stamp"
+KEEP_SECONDS = 60
+_kept: tuple[bytes, float, list[Connection]] | None = None
+
+
+def connections_changed() -> None:
+    """Make every process read the connections again (on save and delete)."""
+    global _kept
+    _kept = None
+    try:
+        get_redis().set(STAMP_KEY, uuid.uuid4().hex)
+    except RedisError as exc:
+        log.warning("Could not tell other processes the connections changed: %s", exc)
+
+
+def _connections_under(stamp: bytes | None, redis_answered: bool) -> list[Connection]:
+    global _kept
+    kept = _kept
+    if (
+        stamp is not None
+        and kept is not None
+        and kept[0] == stamp
+        and time.monotonic() - kept[1] < KEEP_SECONDS
+    ):
+        # Copies: a view may change its connection's attributes.
+        return [copy.copy(connection) for connection in kept[2]]
+    read_at = time.monotonic()
+    connections = list(Connection.objects.all())
+    if stamp is None and redis_answered:
+        # No stamp yet (or Redis lost it): set one, unless a change did meanwhile.
+        fresh = uuid.uuid4().hex.encode()
+        try:
+            stamp = fresh if get_redis().set(STAMP_KEY, fresh, nx=True) else None
+        except RedisError:
+            stamp = None
+    if stamp is not None:
+        _kept = (stamp, read_at, [copy.copy(connection) for connection in connections])
+    return connections
+
 
 def all_connections(request) -> list[Connection]:
-    """Every connection, read once per request (the header and the view both need them)."""
+    """Every connection, once per request (the header and the view both need them)."""
     if not hasattr(request, "_console_connections"):
-        request._console_connections = list(Connection.objects.all())
+        try:
+            stamp, answered = get_redis().get(STAMP_KEY), True
+        except RedisError:
+            stamp, answered = None, False
+        request._console_connections = _connections_under(stamp, answered)
     return request._console_connections
+
+
+def current_connection_reading(
+    request, keys_of: Callable[[int], list[str]]
+) -> tuple[Connection | None, list[bytes | None]]:
+    """current_connection, and the values of keys_of(its id) in Redis, read in
+    the same round trip as the connections' stamp where the current one can
+    be told before (the busiest pages need both). Raises RedisError."""
+    likely = request.session.get(SESSION_KEY)
+    if likely is None and _kept is not None and _kept[2]:
+        likely = _kept[2][0].pk
+    if likely is None or hasattr(request, "_console_connections"):
+        connection = current_connection(request)
+        values = get_redis().mget(keys_of(connection.pk)) if connection else []
+        return connection, values
+    stamp, *values = get_redis().mget([STAMP_KEY, *keys_of(likely)])
+    request._console_connections = _connections_under(stamp, redis_answered=True)
+    connection = current_connection(request)
+    if connection is not None and connection.pk != likely:
+        values = get_redis().mget(keys_of(connection.pk))
+    return connection, values
 
 
 def current_connection(request) -> Connection | None:

@@ -3,9 +3,11 @@
 import time
 
 from django.conf import settings
+from redis.exceptions import RedisError
 
+from dashboard.accounts.connections import current_connection, current_connection_reading
+from dashboard.accounts.models import Connection
 from dashboard.gitbook import cache
-from dashboard.gitbook.redis import get_redis
 from dashboard.spaces import index
 from dashboard.spaces.tasks import schedule_walk
 
@@ -84,16 +86,32 @@ def fresh_index(connection_id: int) -> index.SpaceIndex:
     return current
 
 
-def fresh_index_for_page(request, connection_id: int) -> index.SpaceIndex:
-    """fresh_index, reading in the same round trip to Redis whether GitBook is
-    unreachable, which the page's header says."""
-    raw_version, unreachable = get_redis().mget(
-        index.version_key(connection_id), cache.unreachable_key(connection_id)
-    )
-    current = index.index_at_version(connection_id, raw_version)
-    cache.remember_unreachable(request, unreachable)
-    walk_if_stale(connection_id, current)
-    return current
+def connection_and_index(request) -> tuple[Connection | None, index.SpaceIndex | None, bool]:
+    """The request's connection and its fresh index, and whether Redis is down.
+
+    The list is the busiest page: the connections' stamp, the index version
+    and whether GitBook is unreachable (which the header says) come in one
+    round trip to Redis. Without Redis the index is the first page of spaces
+    straight from GitBook.
+    """
+    try:
+        connection, values = current_connection_reading(request, _list_page_keys)
+        if connection is None:
+            return None, None, False
+        raw_version, unreachable = values
+        cache.remember_unreachable(request, unreachable)
+        current = index.index_at_version(connection.pk, raw_version)
+        walk_if_stale(connection.pk, current)
+        return connection, current, False
+    except RedisError:
+        connection = current_connection(request)
+        if connection is None:
+            return None, None, True
+        return connection, index_without_redis(connection), True
+
+
+def _list_page_keys(connection_id: int) -> list[str]:
+    return [index.version_key(connection_id), cache.unreachable_key(connection_id)]
 
 
 def walk_if_stale(connection_id: int, current: index.SpaceIndex) -> None:

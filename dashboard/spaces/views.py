@@ -22,8 +22,8 @@ from dashboard.spaces.listing import (
     PER_PAGE_CHOICES,
     SORT_CHOICES,
     VISIBILITY_CHOICES,
+    connection_and_index,
     fresh_index,
-    fresh_index_for_page,
     index_without_redis,
     query_from_params,
 )
@@ -32,16 +32,10 @@ from dashboard.spaces.rows import row_html, title_cell
 
 @require_GET
 def space_list(request: HttpRequest) -> HttpResponse:
-    connection = current_connection(request)
+    connection, space_index, redis_down = connection_and_index(request)
     if connection is None:
         return render(request, "no_connection.html", status=503)
     query = query_from_params(request.GET)
-    try:
-        space_index = fresh_index_for_page(request, connection.pk)
-        redis_down = False
-    except RedisError:
-        space_index = index_without_redis(connection)
-        redis_down = True
     result = index.search(space_index, query)
     context = {
         "query": query,

@@ -44,9 +44,7 @@ def test_a_page_reads_the_connections_from_the_database_only_when_they_changed(
     assert "Renamed organization" in page
 
 
-def test_a_change_made_by_another_process_is_seen_through_the_stamp_in_redis(
-    logged_in, connection
-):
+def test_a_change_made_by_another_process_is_seen_through_the_stamp_in_redis(logged_in, connection):
     connection_queries(logged_in, "jobs:list")
     # Another process renames it: its save writes a new stamp, which this
     # process sees although its own copy was not touched.

@@ -330,6 +330,9 @@ class SpaceQuery:
         return bool(self.q or self.visibility or self.collection or self.edit_mode)
 
 
+DEFAULT_QUERY = SpaceQuery()
+
+
 @dataclass(frozen=True)
 class SpacePage:
     rows: list[dict]

@@ -41,7 +41,7 @@ def query_from_params(params) -> index.SpaceQuery:
     rather than with a Form: the list is the busiest page, and a Form's
     per-request copies of its fields cost more than the search itself.
     """
-    defaults = index.SpaceQuery()
+    defaults = index.DEFAULT_QUERY
 
     def text(name: str) -> str:
         value = params.get(name, "").strip()

@@ -37,12 +37,13 @@ def space_list(request: HttpRequest) -> HttpResponse:
         return render(request, "no_connection.html", status=503)
     query = query_from_params(request.GET)
     result = index.search(space_index, query)
+    urls = list_urls(get_script_prefix())
     context = {
         "query": query,
         "result": result,
         "index": space_index,
         "rows": mark_safe(  # noqa: S308 - each row escapes what it shows
-            "".join(rendered_rows(space_index, result.rows, request.user.is_operator))
+            "".join(rendered_rows(space_index, result.rows, request.user.is_operator, urls["list"]))
         ),
         # The filters' options and the sort and page links are most of the
         # page's template work; built here they cost a tenth (see docs/decisions.md).
@@ -53,8 +54,8 @@ def space_list(request: HttpRequest) -> HttpResponse:
             "sort": select_options(SORT_CHOICES, query.sort),
             "per_page": select_options(PER_PAGE_CHOICES, query.per_page),
         },
-        "links": list_links(query, result),
-        "list_urls": list_urls(get_script_prefix()),
+        "links": list_links(query, result, urls["list"]),
+        "list_urls": urls,
         "redis_down": redis_down,
         "filter_params": [
             (name, getattr(query, name))
@@ -66,7 +67,7 @@ def space_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     if request.htmx:
-        push_url(response, reverse("spaces:list") + canonical_query(query))
+        push_url(response, urls["list"] + canonical_query(query))
     return response
 
 
@@ -85,7 +86,7 @@ def select_options(choices: tuple[tuple, ...], selected) -> str:
     )
 
 
-def list_links(query: index.SpaceQuery, result: index.SpacePage) -> dict:
+def list_links(query: index.SpaceQuery, result: index.SpacePage, list_url: str) -> dict:
     """The sort headers' and the pager's links: this page's query with one change."""
 
     def changed(**changes) -> str:
@@ -94,7 +95,7 @@ def list_links(query: index.SpaceQuery, result: index.SpacePage) -> dict:
     links = {
         "title": changed(sort="-title" if query.sort == "title" else "title", page=1),
         "updated": changed(sort="updated" if query.sort == "-updated" else "-updated", page=1),
-        "refresh": list_urls(get_script_prefix())["list"] + canonical_query(query),
+        "refresh": list_url + canonical_query(query),
     }
     if result.page > 1:
         links["previous"] = changed(page=result.page - 1)
@@ -103,7 +104,6 @@ def list_links(query: index.SpaceQuery, result: index.SpacePage) -> dict:
     return links
 
 
-_DEFAULT_QUERY = index.SpaceQuery()
 _QUERY_PARAMS = ("q", "visibility", "collection", "edit_mode", "sort", "per_page", "page")
 
 
@@ -113,18 +113,19 @@ def canonical_query(query: index.SpaceQuery) -> str:
     params = [
         (name, value)
         for name in _QUERY_PARAMS
-        if (value := getattr(query, name)) != getattr(_DEFAULT_QUERY, name)
+        if (value := getattr(query, name)) != getattr(index.DEFAULT_QUERY, name)
     ]
     return "?" + urlencode(params) if params else ""
 
 
-def rendered_rows(space_index: index.SpaceIndex, rows: list[dict], can_operate: bool) -> list:
+def rendered_rows(
+    space_index: index.SpaceIndex, rows: list[dict], can_operate: bool, base: str
+) -> list:
     """The rows' HTML, built once per row, role and index version.
 
     Rows are most of a list page, and any of 10,000 may be asked for, so each
     is built in Python (rows.py) rather than by the template engine, and kept.
     """
-    base = list_urls(get_script_prefix())["list"]
     return [
         space_index.cached(
             ("row", row["id"], can_operate), lambda row=row: row_html(row, can_operate, base)

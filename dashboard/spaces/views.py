@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
-from django_htmx.http import push_url
+from django_htmx.http import push_url, trigger_client_event
 from redis.exceptions import RedisError
 
 from dashboard.accounts.connections import current_connection
@@ -68,6 +68,10 @@ def space_list(request: HttpRequest) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     if request.htmx:
         push_url(response, urls["list"] + canonical_query(query))
+        shown_version = request.headers.get("X-Index-Version")
+        if shown_version is not None and shown_version != space_index.version:
+            # A list that was loading has grown: the collection filter loads again.
+            trigger_client_event(response, "spaces-index-changed")
     return response
 
 
@@ -189,7 +193,8 @@ def collection_filter_options(request: HttpRequest) -> HttpResponse:
             collection_options(space_index, selected=selected),
         )
     )
-    if request.GET.get("version") == space_index.version:
+    # Kept by the browser only for a complete index: a loading one has more to come.
+    if space_index.complete and request.GET.get("version") == space_index.version:
         response["Cache-Control"] = "private, max-age=3600"
     return response
 

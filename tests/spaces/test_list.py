@@ -90,6 +90,33 @@ def test_the_collection_filter_loads_every_collection_once_the_page_is_shown(log
     assert options["Cache-Control"] == "private, max-age=3600"
 
 
+def test_a_list_opened_while_loading_has_its_collection_filter_load_again_once_filled(
+    logged_in, connection
+):
+    page = logged_in.get(reverse("spaces:list"))
+    empty = logged_in.get(reverse("spaces:collection_options"), {"version": ""})
+    assert 'hx-headers=\'{"X-Index-Version": ""}\'' in page.text
+    assert "spaces-index-changed from:body" in page.text
+    # Not kept by the browser: the collections are still to come.
+    assert "Cache-Control" not in empty
+    assert empty.text.count("<option value=") == 1
+
+    load_index(connection)
+    refresh = logged_in.get(
+        reverse("spaces:list"), headers={"HX-Request": "true", "X-Index-Version": ""}
+    )
+    unchanged = logged_in.get(
+        reverse("spaces:list"),
+        headers={
+            "HX-Request": "true",
+            "X-Index-Version": index.load_index(connection.pk).version,
+        },
+    )
+
+    assert refresh["HX-Trigger"] == '{"spaces-index-changed": {}}'
+    assert "HX-Trigger" not in unchanged
+
+
 def test_sorting_by_recent_update_puts_the_newest_first(connection):
     load_index(connection)
     space_index = index.load_index(connection.pk)
